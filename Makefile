@@ -1,0 +1,24 @@
+# Two commands on a fresh Debian machine with Python 3.11:
+#   make run    install everything, create/update the SQLite demo database, serve on :8000
+#   make test   all tests on SQLite, then again on PostgreSQL 15
+PY := .venv/bin/python
+
+.PHONY: run test test-sqlite test-pg demo-db install bench lint
+
+install:
+	scripts/bootstrap.sh
+
+demo-db: install
+	$(PY) -m gov_server.setup_db
+
+run: demo-db
+	$(PY) -m gov_server.run
+
+test:
+	scripts/test.sh
+
+test-sqlite:
+	scripts/test.sh sqlite
+
+test-pg:
+	scripts/test.sh postgresql

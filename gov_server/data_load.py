@@ -1,0 +1,140 @@
+"""Load the province data under data/ and the demo accounts, idempotently.
+
+Each loader matches existing records by a natural key (agency code, holiday
+date, user login) and only creates what is missing or updates what differs,
+so running it again never duplicates or wipes anything. Modules that bring
+their own data sets add a loader to LOADERS (see the loaders below).
+"""
+import csv
+import datetime as dt
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / 'data'
+
+DEMO_PASSWORD = 'dvc@2026'
+# login, name, group XML ids (gov_agency), agency code, position, head
+DEMO_USERS = [
+    ('quantri', 'Trần Văn Quang', ['group_admin'], '000.00.01.H16',
+        'Chuyên viên quản trị Cổng dịch vụ công', False),
+    ('motcua', 'Nguyễn Thị Hoa', ['group_receiver'], '000.30.21.H16',
+        'Công chức Bộ phận Một cửa', False),
+    ('chuyenvien', 'Lê Văn Minh', ['group_specialist'], '000.31.21.H16',
+        'Chuyên viên', False),
+    ('truongphong', 'Phạm Thị Thu', ['group_unit_head', 'group_specialist'],
+        '000.31.21.H16', 'Trưởng phòng', True),
+    ('lanhdao', 'Hoàng Văn Bình', ['group_leader'], '000.00.21.H16',
+        'Phó Chủ tịch UBND thành phố', True),
+    ('buudien', 'Đỗ Thị Mai', ['group_postal'], '000.00.40.H16',
+        'Nhân viên bưu điện', False),
+    ('sotttt', 'Vũ Đức Long', ['group_ict_admin'], '000.00.11.H16',
+        'Chuyên viên Sở Thông tin và Truyền thông', False),
+    ('kiemtra', 'Bùi Thị Ngọc', ['group_auditor'], '000.00.00.H16',
+        'Chuyên viên theo dõi, báo cáo', False),
+    ]
+
+
+def read_csv(name):
+    with open(DATA / name, encoding='utf-8', newline='') as f:
+        lines = [line for line in f if not line.startswith('#')]
+    return list(csv.DictReader(lines))
+
+
+def load_agencies(pool):
+    Agency = pool.get('gov.agency')
+    Kind = pool.get('gov.agency.kind')
+    kinds = {k.code: k for k in Kind.search([])}
+    rows = read_csv('agencies.csv')
+    existing = {a.code: a for a in Agency.search(
+                [('code', 'in', [r['code'] for r in rows])])}
+    created = 0
+    for row in rows:  # parents come before their children in the file
+        agency = existing.get(row['code'])
+        if agency is None:
+            agency = Agency(code=row['code'])
+            created += 1
+        agency.name = row['name']
+        agency.kind = kinds[row['kind']]
+        agency.parent = existing.get(row['parent_code'])
+        for field in ('address', 'phone', 'email'):
+            setattr(agency, field, row[field] or None)
+        agency.save()
+        existing[row['code']] = agency
+    return f'{len(rows)} agencies ({created} new)'
+
+
+def load_holidays(pool):
+    Holiday = pool.get('gov.holiday')
+    rows = read_csv('holidays.csv')
+    existing = {h.date: h for h in Holiday.search([])}
+    to_save = []
+    for row in rows:
+        date = dt.date.fromisoformat(row['date'])
+        holiday = existing.get(date) or Holiday(date=date)
+        holiday.name = row['name']
+        holiday.kind = row['kind']
+        holiday.source = row['source'][:250] or None
+        to_save.append(holiday)
+    Holiday.save(to_save)
+    return f'{len(rows)} holidays and make-up days'
+
+
+def load_users(pool):
+    User = pool.get('res.user')
+    Agency = pool.get('gov.agency')
+    Officer = pool.get('gov.agency.officer')
+    ModelData = pool.get('ir.model.data')
+    Group = pool.get('res.group')
+    Lang = pool.get('ir.lang')
+    vi, = Lang.search([('code', '=', 'vi')])
+    created = 0
+    for login, name, groups, code, position, head in DEMO_USERS:
+        users = User.search([('login', '=', login)])
+        if users:
+            continue
+        agency, = Agency.search([('code', '=', code)])
+        user = User(
+            login=login, name=name, password=DEMO_PASSWORD, language=vi,
+            email=f'{login}@dichvucong.example',
+            groups=[Group(ModelData.get_id('gov_agency', g)) for g in groups])
+        user.save()
+        Officer.create([{
+                    'user': user.id, 'agency': agency.id,
+                    'position': position, 'head': head}])
+        created += 1
+    admin, = User.search([('login', '=', 'admin')])
+    if admin.language != vi:
+        admin.language = vi
+        admin.save()
+    return f'{len(DEMO_USERS)} demo officers ({created} new)'
+
+
+LOADERS = [load_agencies, load_holidays]
+DEMO_LOADERS = [load_users]
+
+
+def load_all(database, demo=True):
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    Pool.start()
+    pool = Pool(database)
+    pool.init()
+    loaders = LOADERS + (DEMO_LOADERS if demo else [])
+    with Transaction().start(database, 0, context={'language': 'vi'}):
+        for loader in loaders:
+            print('>>', loader.__name__, '—', loader(pool), flush=True)
+
+
+def print_accounts(url):
+    print()
+    print('Cổng dịch vụ công (citizen portal):  ', url + '/')
+    print('Hệ thống Một cửa điện tử (back office):', url + '/admin/')
+    print()
+    print(f'  {"login":<12} {"password":<12} role')
+    from gov_server.setup_db import ADMIN_PASSWORD
+    print(f'  {"admin":<12} {ADMIN_PASSWORD:<12} Tryton administrator '
+        '(and provincial office administrator)')
+    for login, name, groups, code, position, _ in DEMO_USERS:
+        print(f'  {login:<12} {DEMO_PASSWORD:<12} {name} — {position} '
+            f'({", ".join(groups)}, {code})')
+    print()
