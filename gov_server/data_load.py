@@ -109,7 +109,12 @@ def load_users(pool):
     return f'{len(DEMO_USERS)} demo officers ({created} new)'
 
 
-LOADERS = [load_agencies, load_holidays]
+def load_translations(pool):
+    from gov_server.translations import load_framework_translations
+    return load_framework_translations(pool)
+
+
+LOADERS = [load_translations, load_agencies, load_holidays]
 DEMO_LOADERS = [load_users]
 
 

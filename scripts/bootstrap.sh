@@ -62,4 +62,4 @@ if [ ! -f "$SAO/.installed" ]; then
     (cd "$SAO" && npm install --silent --omit=dev --legacy-peer-deps --no-audit --no-fund >/dev/null)
     touch "$SAO/.installed"
 fi
-"$VENV/bin/python" -m gov_server.sao_setup "$SAO"
+"$VENV/bin/python" -m gov_server.install_assets "$SAO"

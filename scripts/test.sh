@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The test command (README, `make test`, .ci/run): install what the tests
+# need, run the whole suite on SQLite, then again on PostgreSQL 15.
+#   scripts/test.sh [sqlite|postgresql|all] [pytest arguments…]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+which=${1:-all}
+[ $# -gt 0 ] && shift
+WITH_TEST=1 scripts/bootstrap.sh
+
+PYTEST=("$ROOT/.venv/bin/python" -m pytest -q -p no:cacheprovider -rfEs)
+mkdir -p var/test
+# Module tests build their own databases: never read the demo configuration.
+unset TRYTOND_CONFIG
+
+run_pass() {  # name, then env assignments for the pass
+    local name=$1; shift
+    local report=var/test/junit-$name.xml
+    echo "=== tests on $name ==="
+    env "$@" "${PYTEST[@]}" --junitxml="$report" "${PYTEST_ARGS[@]}"
+    # A pass that ran nothing is a failure, not a success.
+    "$ROOT/.venv/bin/python" - "$report" "$name" <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+suite = root if root.tag == 'testsuite' else root.find('testsuite')
+total = int(suite.get('tests'))
+bad = int(suite.get('failures')) + int(suite.get('errors'))
+skipped = int(suite.get('skipped'))
+print(f"{sys.argv[2]}: {total - bad - skipped} passed, {bad} failed, {skipped} skipped")
+sys.exit(1 if total == 0 or bad else 0)
+PY
+}
+
+PYTEST_ARGS=("$@")
+# Initialised test databases are cached between test classes; the cache is
+# keyed by the modules' content so that a changed module is never served a
+# stale database.
+fingerprint=$("$ROOT/.venv/bin/python" -c 'from gov_server.setup_db import modules_fingerprint as f; print(f()[:16])')
+if [ "$which" = all ] || [ "$which" = sqlite ]; then
+    run_pass sqlite DB_NAME=:memory: DB_CACHE="$ROOT/var/test/cache-sqlite-$fingerprint"
+fi
+
+if [ "$which" = all ] || [ "$which" = postgresql ]; then
+    # Use the local PostgreSQL 15 when it runs, else start the Debian cluster.
+    if ! pg_isready -q -h /var/run/postgresql 2>/dev/null; then
+        version=$(ls /etc/postgresql | sort -n | tail -1)
+        pg_ctlcluster --skip-systemctl-redirect "$version" main start
+        for _ in $(seq 30); do pg_isready -q -h /var/run/postgresql && break; sleep 1; done
+    fi
+    db=test_dvc_$$
+    user=$(id -un)
+    uri="postgresql://$user@/?host=/var/run/postgresql"
+    cleanup() {
+        for d in $(psql -h /var/run/postgresql -d postgres -Atc \
+                "SELECT datname FROM pg_database WHERE datname LIKE '${db}%' OR datname LIKE 'test-%'" 2>/dev/null); do
+            dropdb -h /var/run/postgresql --if-exists "$d" 2>/dev/null || true
+        done
+    }
+    cleanup
+    trap cleanup EXIT
+    run_pass postgresql DB_NAME=$db TRYTOND_DATABASE_URI="$uri" \
+        DB_CACHE="postgresql://" GOV_TEST_BACKEND=postgresql
+fi

@@ -1,0 +1,113 @@
+"""Fixtures shared by the cross-module tests: a real running server.
+
+The server is started exactly as `make run` starts it (gov_server.setup_db,
+then gov_server.run), on a free port, with its own throw-away database: a
+SQLite file in a temporary folder, or — in the PostgreSQL pass of the test
+command (GOV_TEST_BACKEND=postgresql) — a new PostgreSQL database dropped
+afterwards.
+"""
+import configparser
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    def __init__(self, url, database, env):
+        self.url = url
+        self.database = database
+        self.env = env
+
+    def get(self, path, **headers):
+        request = urllib.request.Request(self.url + path, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read()
+
+    def rpc(self, method, params, session=None, database=True):
+        path = f'/admin/{self.database}/rpc/' if database else '/admin/rpc/'
+        headers = {'Content-Type': 'application/json'}
+        if session:
+            import base64
+            token = base64.b64encode(session.encode()).decode()
+            headers['Authorization'] = f'Session {token}'
+        data = json.dumps({'id': 1, 'method': method, 'params': params})
+        request = urllib.request.Request(
+            self.url + path, data=data.encode(), headers=headers)
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
+
+    def login(self, login, password):
+        result = self.rpc('common.db.login', [login, {'password': password}, 'vi'])
+        user_id, token, _ = result['result']
+        return f'{login}:{user_id}:{token}', user_id
+
+
+@pytest.fixture(scope='session')
+def live_server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp('server')
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(ROOT / 'config' / 'trytond.conf', encoding='utf-8')
+    backend = os.environ.get('GOV_TEST_BACKEND', 'sqlite')
+    database = 'live_' + uuid.uuid4().hex[:8]
+    parser.set('database', 'path', str(tmp))
+    parser.set('web', 'root', str(ROOT / 'var' / 'sao'))
+    parser.set('gov', 'database', database)
+    if backend == 'postgresql':
+        parser.set('database', 'uri', os.environ['TRYTOND_DATABASE_URI'])
+    conf = tmp / 'trytond.conf'
+    with open(conf, 'w', encoding='utf-8') as f:
+        parser.write(f)
+    env = {k: v for k, v in os.environ.items()
+        if not k.startswith(('TRYTOND_', 'DB_'))}
+    env['TRYTOND_CONFIG'] = str(conf)
+    subprocess.run([PYTHON, '-m', 'gov_server.setup_db'], env=env,
+        check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    port = _free_port()
+    log = open(tmp / 'server.log', 'wb')
+    process = subprocess.Popen(
+        [PYTHON, '-m', 'gov_server.run', '--port', str(port)],
+        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f'http://127.0.0.1:{port}'
+    server = LiveServer(url, database, env)
+    try:
+        for _ in range(120):
+            if process.poll() is not None:
+                raise RuntimeError((tmp / 'server.log').read_text())
+            try:
+                urllib.request.urlopen(url + '/', timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.25)
+        else:
+            raise RuntimeError('server did not start')
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+        if backend == 'postgresql':
+            subprocess.run(['dropdb', '-h', '/var/run/postgresql',
+                    '--if-exists', database], check=False)
