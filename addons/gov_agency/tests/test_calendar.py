@@ -51,7 +51,7 @@ class CalendarTestCase(unittest.TestCase):
 
     @with_transaction()
     def test_documented_examples(self):
-        "Monday 09:00 +1 → Tuesday; Monday 16:00 → Wednesday; Saturday → Tuesday"
+        "R-PROC-2: Monday 09:00 +1 → Tuesday; Monday 16:00 → Wednesday; Saturday → Tuesday"
         Calendar = self._holidays()
         add = Calendar.add_working_days
         self.assertEqual(add(local(2025, 3, 3, 9, 0), 1), D(2025, 3, 4))
@@ -60,7 +60,7 @@ class CalendarTestCase(unittest.TestCase):
 
     @with_transaction()
     def test_cutoff_boundary(self):
-        "15:00 sharp is after the cut-off; 14:59 is before"
+        "R-PROC-2: 15:00 sharp is after the cut-off; 14:59 is before"
         Calendar = self._holidays()
         add = Calendar.add_working_days
         self.assertEqual(add(local(2025, 3, 3, 14, 59), 1), D(2025, 3, 4))
@@ -70,7 +70,7 @@ class CalendarTestCase(unittest.TestCase):
 
     @with_transaction()
     def test_timezone(self):
-        "UTC times are read in Asia/Ho_Chi_Minh before the day is taken"
+        "R-PROC-2: UTC times are read in Asia/Ho_Chi_Minh before the day is taken"
         Calendar = self._holidays()
         add = Calendar.add_working_days
         # Monday 23:30 UTC is Tuesday 06:30 in Việt Nam.
@@ -81,7 +81,7 @@ class CalendarTestCase(unittest.TestCase):
 
     @with_transaction()
     def test_weekend(self):
-        "Saturday and Sunday are skipped"
+        "R-PROC-2: Saturday and Sunday are skipped"
         Calendar = self._holidays()
         add = Calendar.add_working_days
         self.assertEqual(add(local(2025, 3, 7, 9, 0), 1), D(2025, 3, 10))
@@ -91,7 +91,7 @@ class CalendarTestCase(unittest.TestCase):
 
     @with_transaction()
     def test_holiday_inside_span(self):
-        "Giỗ Tổ (Monday 07/04/2025) inside the span is skipped"
+        "R-PROC-2: Giỗ Tổ (Monday 07/04/2025) inside the span is skipped"
         Calendar = self._holidays()
         add = Calendar.add_working_days
         self.assertEqual(add(local(2025, 4, 4, 9, 0), 1), D(2025, 4, 8))
@@ -99,7 +99,7 @@ class CalendarTestCase(unittest.TestCase):
 
     @with_transaction()
     def test_tet_nine_days(self):
-        "Tết 2025: 9 days off from 25/01 to 02/02"
+        "R-PROC-2: Tết 2025: 9 days off from 25/01 to 02/02"
         Calendar = self._holidays()
         add = Calendar.add_working_days
         self.assertEqual(add(local(2025, 1, 24, 9, 0), 1), D(2025, 2, 3))
@@ -113,7 +113,7 @@ class CalendarTestCase(unittest.TestCase):
 
     @with_transaction()
     def test_makeup_saturday(self):
-        "Saturday 26/04/2025 is worked; Friday 02/05/2025 is off"
+        "R-PROC-2: Saturday 26/04/2025 is worked; Friday 02/05/2025 is off"
         Calendar = self._holidays()
         add = Calendar.add_working_days
         self.assertEqual(add(local(2025, 4, 25, 9, 0), 1), D(2025, 4, 26))
@@ -128,7 +128,7 @@ class CalendarTestCase(unittest.TestCase):
 
     @with_transaction()
     def test_receipt_on_holiday(self):
-        "A dossier received on Quốc khánh counts from the next working day"
+        "R-PROC-2: A dossier received on Quốc khánh counts from the next working day"
         Calendar = self._holidays()
         add = Calendar.add_working_days
         self.assertEqual(add(local(2025, 9, 2, 10, 0), 1), D(2025, 9, 4))
@@ -136,7 +136,7 @@ class CalendarTestCase(unittest.TestCase):
 
     @with_transaction()
     def test_fractional_days(self):
-        "A fractional number of days rounds up"
+        "R-PROC-2: A fractional number of days rounds up"
         Calendar = self._holidays()
         add = Calendar.add_working_days
         start = local(2025, 3, 3, 9, 0)
@@ -149,7 +149,7 @@ class CalendarTestCase(unittest.TestCase):
 
     @with_transaction()
     def test_date_start(self):
-        "A date (without time) counts as received within working hours"
+        "R-PROC-2: A date (without time) counts as received within working hours"
         Calendar = self._holidays()
         add = Calendar.add_working_days
         self.assertEqual(add(D(2025, 3, 3), 1), D(2025, 3, 4))
@@ -157,7 +157,7 @@ class CalendarTestCase(unittest.TestCase):
 
     @with_transaction()
     def test_working_days_between_both_directions(self):
-        "Counting is antisymmetric and inverts add_working_days"
+        "R-PROC-2: Counting is antisymmetric and inverts add_working_days"
         Calendar = self._holidays()
         between = Calendar.working_days_between
         self.assertEqual(between(D(2025, 3, 3), D(2025, 3, 4)), 1)
@@ -178,7 +178,7 @@ class CalendarTestCase(unittest.TestCase):
 
     @with_transaction()
     def test_agency_week_and_configuration(self):
-        "An agency working Saturdays, and a later cut-off, are honoured"
+        "R-PROC-2: An agency working Saturdays, and a later cut-off, are honoured"
         pool = Pool()
         Calendar = self._holidays()
         Agency = pool.get('gov.agency')
@@ -203,7 +203,7 @@ class CalendarTestCase(unittest.TestCase):
 
     @with_transaction()
     def test_holiday_added_later_changes_due_date(self):
-        "The calendar reads holidays the administrator adds afterwards"
+        "R-PROC-2: The calendar reads holidays the administrator adds afterwards"
         pool = Pool()
         Calendar = pool.get('gov.calendar')
         Holiday = pool.get('gov.holiday')
