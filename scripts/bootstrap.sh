@@ -63,3 +63,14 @@ if [ ! -f "$SAO/.installed" ]; then
     touch "$SAO/.installed"
 fi
 "$VENV/bin/python" -m gov_server.install_assets "$SAO"
+
+# axe-core (npm) for the portal's accessibility tests: tests read
+# var/axe-core/axe.min.js and inject it into each page.
+if [ "$WITH_TEST" = 1 ] && [ ! -f "$ROOT/var/axe-core/axe.min.js" ]; then
+    echo ">> npm: axe-core@4"
+    rm -rf "$ROOT/var/axe-core" && mkdir -p "$ROOT/var/axe-core"
+    tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent axe-core@4 >/dev/null)
+    tar -xzf "$tmp"/axe-core-*.tgz -C "$ROOT/var/axe-core" --strip-components=1
+    rm -rf "$tmp"
+fi

@@ -2,3 +2,5 @@
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
 from . import routes  # noqa: F401  (registers the portal pages)
+from . import routes_account  # noqa: F401
+from . import routes_catalogue  # noqa: F401

@@ -1,0 +1,79 @@
+# This file is part of the Đắk Nông one-stop public service platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+"""Portal-wide records: the signing secret and the lookup rate limit."""
+import datetime as dt
+import secrets
+
+from sql.aggregate import Count
+
+from trytond import config
+from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
+from trytond.transaction import Transaction
+
+
+class Configuration(ModelSingleton, ModelSQL, ModelView):
+    "The portal's settings; its secret signs CSRF tokens and QR links."
+    __name__ = 'gov.portal.configuration'
+    __string__ = "Portal Configuration"
+
+    secret = fields.Char("Secret", strip=False, readonly=True)
+
+    @classmethod
+    def __register__(cls, module_name):
+        super().__register__(module_name)
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.id, table.secret))
+        row = cursor.fetchone()
+        if row is None:
+            cursor.execute(*table.insert(
+                    [table.secret], [[secrets.token_hex(32)]]))
+        elif not row[1]:
+            cursor.execute(*table.update(
+                    [table.secret], [secrets.token_hex(32)],
+                    where=table.id == row[0]))
+
+    @classmethod
+    def get_secret(cls):
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.secret, where=table.secret != None))
+        row = cursor.fetchone()
+        return row[0] if row else ''
+
+
+class LookupAttempt(ModelSQL):
+    """One dossier lookup by one address: the per-IP rate limit of the
+    public lookup (R-LOOK-1) lives in the database so that every worker of
+    the server shares it."""
+    __name__ = 'gov.portal.lookup.attempt'
+    __string__ = "Portal Lookup Attempt"
+
+    ip_address = fields.Char("IP Address", required=True)
+
+    @classmethod
+    def window(cls):
+        return dt.timedelta(seconds=60)
+
+    @classmethod
+    def limit(cls):
+        return config.getint('gov', 'lookup_per_minute', default=20)
+
+    @classmethod
+    def hit(cls, ip_address):
+        """Record a lookup from ip_address; False when it is over the limit
+        (the refused one is not counted, so the window really ends)."""
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        since = dt.datetime.now() - cls.window()
+        cursor.execute(*table.delete(
+                where=table.create_date < since - cls.window()))
+        cursor.execute(*table.select(Count(table.id),
+                where=(table.ip_address == ip_address)
+                & (table.create_date >= since)))
+        count, = cursor.fetchone()
+        if count >= cls.limit():
+            return False
+        cls.create([{'ip_address': ip_address}])
+        return True

@@ -1,0 +1,140 @@
+# This file is part of the Đắk Nông one-stop public service platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+"""The public catalogue of procedures (R-CAT-2, R-CAT-3)."""
+import math
+from urllib.parse import urlencode
+
+from trytond.protocols.wrappers import Response
+
+from .web import PageError, page
+
+PAGE_SIZE = 20
+FILTERS = ('sector', 'field', 'level', 'agency', 'service_level')
+
+
+def int_arg(args, name):
+    try:
+        value = int(args.get(name) or 0)
+    except ValueError:
+        return None
+    return value if value > 0 else None
+
+
+def published_procedure(pool, code):
+    Procedure = pool.get('gov.procedure')
+    procedures = Procedure.search([
+            ('code', '=', code),
+            ('state', '=', 'published'),
+            ], limit=1)
+    if not procedures:
+        raise PageError(404)
+    return procedures[0]
+
+
+def filter_options(pool):
+    "The values of each filter that published procedures use."
+    Procedure = pool.get('gov.procedure')
+    procedures = Procedure.search([('state', '=', 'published')])
+    options = {name: {} for name in FILTERS}
+    for procedure in procedures:
+        if procedure.field:
+            options['field'][procedure.field.id] = procedure.field.name
+            options['sector'][procedure.field.sector.id] = (
+                procedure.field.sector.name)
+        for kind in procedure.levels:
+            options['level'][kind.id] = kind.name
+        for agency in procedure.agencies:
+            options['agency'][agency.id] = agency.name
+        if procedure.service_level:
+            options['service_level'][procedure.service_level.id] = (
+                procedure.service_level.name)
+    return {name: sorted(values.items(), key=lambda i: i[1])
+        for name, values in options.items()}
+
+
+@page('/thu-tuc')
+def catalogue(portal):
+    "Search and filter the published procedures, paginated."
+    Procedure = portal.pool.get('gov.procedure')
+    args = portal.request.args
+    text = (args.get('q') or '').strip()[:200]
+    selected = {name: int_arg(args, name) for name in FILTERS}
+    domain = []
+    if selected['sector']:
+        domain.append(('field.sector', '=', selected['sector']))
+    if selected['field']:
+        domain.append(('field', '=', selected['field']))
+    if selected['level']:
+        domain.append(('levels', '=', selected['level']))
+    if selected['agency']:
+        domain.append(('agencies', '=', selected['agency']))
+    if selected['service_level']:
+        domain.append(('service_level', '=', selected['service_level']))
+    page_number = int_arg(args, 'trang') or 1
+    if text:
+        procedures = Procedure.search_catalogue(text, domain=domain)
+        count = len(procedures)
+        procedures = procedures[
+            (page_number - 1) * PAGE_SIZE:page_number * PAGE_SIZE]
+    else:
+        domain.append(('state', '=', 'published'))
+        count = Procedure.search_count(domain)
+        procedures = Procedure.search(domain,
+            offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE,
+            order=[('name', 'ASC'), ('id', 'ASC')])
+    pages = max(1, math.ceil(count / PAGE_SIZE))
+    query = {k: v for k, v in selected.items() if v}
+    if text:
+        query['q'] = text
+
+    def page_url(number):
+        return '/thu-tuc?' + urlencode(dict(query, trang=number))
+    return portal.render('catalogue.html', procedures=procedures,
+        count=count, text=text, selected=selected, page=page_number,
+        pages=pages, page_url=page_url, options=filter_options(portal.pool),
+        filtered=any(selected.values()))
+
+
+def service_counts(pool, procedure):
+    """How often the service was used and how many dossiers were resolved
+    early, on time and late (R-CAT-3); None without the dossier module."""
+    try:
+        Dossier = pool.get('gov.dossier')
+    except KeyError:
+        return None
+    base = [('procedure', '=', procedure.id)]
+    counts = {
+        'total': Dossier.search_count(
+            base + [('state', 'not in', ['draft'])]),
+        }
+    if 'timeliness' in Dossier._fields:
+        for key in ('early', 'on_time', 'late'):
+            counts[key] = Dossier.search_count(
+                base + [('timeliness', '=', key)])
+    return counts
+
+
+@page('/thu-tuc/<code>')
+def procedure(portal, code):
+    "Everything a citizen needs before submitting (R-CAT-2, R-FEE-1)."
+    procedure = published_procedure(portal.pool, code)
+    return portal.render('procedure.html', procedure=procedure,
+        counts=service_counts(portal.pool, procedure),
+        online=bool(procedure.service_level
+            and procedure.service_level.online_submission))
+
+
+@page('/thu-tuc/<code>/mau/<int:component>')
+def template(portal, code, component):
+    "Download the blank form of a dossier component."
+    procedure = published_procedure(portal.pool, code)
+    for line in procedure.components:
+        if line.id == component and line.template:
+            name = line.template_name or 'mau-don'
+            response = Response(bytes(line.template),
+                content_type='application/octet-stream')
+            response.headers.set('Content-Disposition', 'attachment',
+                filename=name)
+            return response
+    raise PageError(404)

@@ -1,0 +1,367 @@
+# This file is part of the Đắk Nông one-stop public service platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+"""The portal's small web framework on top of trytond's routes.
+
+- `page(path, methods)` registers a portal page: clean URL (gov_agency's
+  portal_route), one database transaction, the visitor's language, web
+  user and CSRF check, and Vietnamese error pages: no exception text or
+  stack trace ever reaches a citizen.
+- `Portal` is what a page function receives: the request, the pool, the
+  signed-in web user (or None), the language, `render()` for templates and
+  `redirect()`.
+- Sessions are web_user's sessions (web.user.session) kept in an HttpOnly,
+  SameSite=Lax cookie, Secure whenever the request came over HTTPS (also
+  behind nginx: ProxyFix sets the scheme from X-Forwarded-Proto).
+- CSRF: every POST carries a token = HMAC(secret, browser cookie | session
+  key); it is checked before the page function runs.
+"""
+import datetime as dt
+import decimal
+import hashlib
+import hmac
+import logging
+import secrets
+import time
+from functools import wraps
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.utils import redirect as _redirect
+
+from trytond import config
+from trytond.protocols.wrappers import Response, with_transaction
+from trytond.transaction import Transaction
+
+from gov_agency.portal import portal_route
+
+from .i18n import translate
+
+logger = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+SESSION_COOKIE = 'dvc_session'
+BROWSER_COOKIE = 'dvc_browser'
+LANG_COOKIE = 'dvc_lang'
+LANGUAGES = ('vi', 'en')
+PROVINCE = 'Đắk Nông'
+
+
+class PageError(Exception):
+    "Stop the page and answer with an error page (404, 403, 429 …)."
+
+    def __init__(self, status, message=None, headers=None):
+        super().__init__(status, message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+def not_found():
+    return PageError(404)
+
+
+# ---------------------------------------------------------------- formats
+
+def format_date(value):
+    "dd/mm/yyyy (R-L10N-1); datetimes are shown in the province's time."
+    if not value:
+        return ''
+    if isinstance(value, dt.datetime):
+        value = to_local(value)
+        return value.strftime('%d/%m/%Y')
+    return value.strftime('%d/%m/%Y')
+
+
+def format_datetime(value):
+    if not value:
+        return ''
+    return to_local(value).strftime('%H:%M %d/%m/%Y')
+
+
+def to_local(value):
+    "Naive UTC (as Tryton stores it) → the province's wall-clock time."
+    try:
+        from zoneinfo import ZoneInfo
+        zone = ZoneInfo(config.get('gov', 'timezone',
+                default='Asia/Ho_Chi_Minh'))
+    except Exception:
+        return value
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(zone).replace(tzinfo=None)
+
+
+def format_amount(value):
+    "1.234.567 đ (R-L10N-1)."
+    if value is None:
+        return ''
+    value = decimal.Decimal(value).quantize(
+        decimal.Decimal(1), rounding=decimal.ROUND_HALF_UP)
+    return '{:,}'.format(int(value)).replace(',', '.') + ' đ'
+
+
+def format_size(value):
+    if value is None:
+        return ''
+    if value >= 1024 * 1024:
+        return ('%.1f MB' % (value / 1024 / 1024)).replace('.', ',')
+    return '%d KB' % max(1, round(value / 1024))
+
+
+def format_days(value):
+    if value is None:
+        return ''
+    value = decimal.Decimal(value).normalize()
+    return ('%f' % value).rstrip('0').rstrip('.').replace('.', ',')
+
+
+def mask_name(name):
+    """Hide a submitter's name from strangers (R-LOOK-2, R-SEC-2):
+    "Nguyễn Văn An" → "Nguyễn V** A**"."""
+    words = (name or '').split()
+    if not words:
+        return ''
+    return ' '.join([words[0]] + [w[0] + '**' for w in words[1:]])
+
+
+# -------------------------------------------------------------- templates
+
+ENV = Environment(
+    loader=FileSystemLoader(str(HERE / 'templates')),
+    autoescape=select_autoescape(['html', 'xml'], default=True),
+    trim_blocks=True, lstrip_blocks=True)
+ENV.filters.update({
+        'date': format_date,
+        'datetime': format_datetime,
+        'amount': format_amount,
+        'size': format_size,
+        'days': format_days,
+        'mask': mask_name,
+        })
+
+
+def _static_version():
+    digest = hashlib.sha256()
+    for path in sorted((HERE / 'static').rglob('*')):
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+STATIC_VERSION = _static_version()
+
+
+def render_template(name, lang='vi', **values):
+    values.setdefault('lang', lang)
+    values.setdefault('_', lambda msg, /, **kw: translate(msg, lang, **kw))
+    values.setdefault('province', PROVINCE)
+    values.setdefault('static_version', STATIC_VERSION)
+    return ENV.get_template(name).render(**values)
+
+
+# ---------------------------------------------------------------- secrets
+
+def _secret(pool):
+    value = config.get('gov', 'secret', default=None)
+    if value:
+        return value.encode()
+    return pool.get('gov.portal.configuration').get_secret().encode()
+
+
+def sign(pool, *parts):
+    message = '|'.join(str(p) for p in parts).encode()
+    return hmac.new(_secret(pool), message, hashlib.sha256).hexdigest()
+
+
+def safe_next(value, default='/'):
+    "Only local paths are followed after log in or a language switch."
+    if not value or not value.startswith('/') or value.startswith('//') \
+            or '\\' in value:
+        return default
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return default
+    return value
+
+
+# ----------------------------------------------------------------- portal
+
+class Portal:
+    "What a page function receives."
+
+    def __init__(self, request, pool):
+        self.request = request
+        self.pool = pool
+        self.cookies = []  # (name, value, max_age) to set on the response
+        lang = request.args.get('lang') or request.cookies.get(LANG_COOKIE)
+        self.lang = lang if lang in LANGUAGES else 'vi'
+        self.browser = request.cookies.get(BROWSER_COOKIE)
+        if not self.browser or len(self.browser) != 32:
+            self.browser = secrets.token_hex(16)
+            self.cookies.append((BROWSER_COOKIE, self.browser, None))
+        self.session_key = request.cookies.get(SESSION_COOKIE)
+        self._user = False
+        self.flashes = []
+
+    # The signed-in citizen
+    @property
+    def user(self):
+        if self._user is False:
+            self._user = None
+            if self.session_key:
+                WebUser = self.pool.get('web.user')
+                user = WebUser.get_user(self.session_key)
+                if user and user.active:
+                    self._user = user
+        return self._user
+
+    def require_user(self):
+        if not self.user:
+            raise PageError(302, headers={'Location': '/dang-nhap?'
+                    + urlencode({'next': self.request.full_path.rstrip('?')})})
+        return self.user
+
+    def log_in(self, web_user):
+        """Open a session for a web user. The one entry point of every way
+        of authenticating (password today, OpenID Connect later)."""
+        if self.session_key:
+            self.pool.get('web.user.session').remove(self.session_key)
+        self.session_key = web_user.new_session()
+        self._user = web_user
+        self.cookies.append((SESSION_COOKIE, self.session_key,
+                int(self.pool.get('web.user.session').timeout()
+                    .total_seconds())))
+
+    def log_out(self):
+        if self.session_key:
+            self.pool.get('web.user.session').remove(self.session_key)
+        self.session_key = None
+        self._user = None
+        self.cookies.append((SESSION_COOKIE, '', 0))
+
+    # CSRF
+    @property
+    def csrf_token(self):
+        return sign(self.pool, 'csrf', self.browser, self.session_key or '')
+
+    def check_csrf(self):
+        token = self.request.form.get('csrf_token', '')
+        if not hmac.compare_digest(token, self.csrf_token):
+            raise PageError(403, translate(
+                    'Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. '
+                    'Vui lòng tải lại trang và thử lại.', self.lang))
+
+    def _(self, msg, /, **kw):
+        return translate(msg, self.lang, **kw)
+
+    def flash(self, text):
+        self.flashes.append(text)
+
+    @property
+    def remote_addr(self):
+        return self.request.remote_addr or ''
+
+    def render(self, template, status=200, **values):
+        values.update(
+            portal=self, user=self.user, csrf_token=self.csrf_token,
+            path=self.request.path,
+            full_path=self.request.full_path.rstrip('?'),
+            flashes=self.flashes)
+        html = render_template(template, lang=self.lang, **values)
+        return Response(html, status=status,
+            content_type='text/html; charset=utf-8')
+
+    def redirect(self, location, code=303):
+        return _redirect(location, code=code)
+
+    def finish(self, response):
+        secure = self.request.scheme == 'https'
+        for name, value, max_age in self.cookies:
+            response.set_cookie(name, value, max_age=max_age, path='/',
+                secure=secure, httponly=True, samesite='Lax')
+        headers = response.headers
+        headers.setdefault('X-Content-Type-Options', 'nosniff')
+        headers.setdefault('Referrer-Policy', 'same-origin')
+        headers.setdefault('X-Frame-Options', 'DENY')
+        headers.setdefault('Content-Security-Policy',
+            "default-src 'self'; img-src 'self' data:; "
+            "style-src 'self'; script-src 'self'; frame-ancestors 'none'; "
+            "form-action 'self'; base-uri 'none'")
+        if self.user or self.request.method != 'GET':
+            headers.setdefault('Cache-Control', 'no-store')
+        return response
+
+
+def error_response(request, status, message=None, headers=None):
+    "A Vietnamese (or English) error page that needs no database."
+    lang = request.cookies.get(LANG_COOKIE)
+    lang = lang if lang in LANGUAGES else 'vi'
+    html = render_template('error.html', lang=lang, status=status,
+        message=message, user=None, csrf_token='', path=request.path,
+        full_path=request.path, flashes=[], portal=None)
+    response = Response(html, status=status,
+        content_type='text/html; charset=utf-8')
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    response.headers['Cache-Control'] = 'no-store'
+    response.headers['X-Content-Type-Options'] = 'nosniff'
+    return response
+
+
+def page(path, methods=('GET',), readonly=None, max_size=None,
+        min_duration=None):
+    """Register a portal page.
+
+    The function gets a Portal then the URL's values and returns a response.
+    POSTs are checked for their CSRF token first. `min_duration` (seconds)
+    pads the answer so that its time tells nothing (lookups)."""
+    methods = set(methods)
+    if 'GET' in methods:
+        methods.add('HEAD')
+
+    def decorator(func):
+        @with_transaction(readonly=readonly)
+        def transactional(request, pool, *args, **kwargs):
+            portal = Portal(request, pool)
+            with Transaction().set_context(language=portal.lang):
+                if request.method == 'POST':
+                    portal.check_csrf()
+                response = func(portal, *args, **kwargs)
+            return portal.finish(response)
+
+        def guarded(request, pool, *args, **kwargs):
+            started = time.monotonic()
+            try:
+                response = transactional(request, pool, *args, **kwargs)
+            except PageError as error:
+                if error.status in {301, 302, 303}:
+                    response = _redirect(
+                        error.headers['Location'], code=error.status)
+                else:
+                    response = error_response(request, error.status,
+                        error.message, error.headers)
+            except RequestEntityTooLarge:
+                response = error_response(request, 413)
+            except HTTPException as error:
+                response = error_response(request, error.code or 500)
+            except Exception:
+                logger.exception('portal page %s failed', request.path)
+                response = error_response(request, 500)
+            if min_duration:
+                left = min_duration - (time.monotonic() - started)
+                if left > 0:
+                    time.sleep(left)
+            return response
+        if max_size:
+            guarded.max_request_size = max_size
+        portal_route(path, methods=methods)(wraps(func)(guarded))
+        return func
+    return decorator
+
+
+def markup(value):
+    return Markup(value)

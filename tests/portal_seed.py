@@ -1,0 +1,115 @@
+"""Publish the procedures the portal tests use, in the live server's
+database (run with the server's TRYTOND_CONFIG):
+
+    python -m tests.portal_seed DATABASE
+
+Idempotent: procedures are matched by their code. The codes start with
+"TEST." so that they never collide with the province's real catalogue.
+"""
+import sys
+from decimal import Decimal
+
+BIRTH = 'TEST.KS.01'
+PERMIT = 'TEST.XD.01'
+
+
+def seed(database):
+    from gov_server import configure
+    configure()
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    Pool.start()
+    pool = Pool(database)
+    pool.init()
+    with Transaction().start(database, 0, context={'language': 'vi'}):
+        Procedure = pool.get('gov.procedure')
+        Sector = pool.get('gov.sector')
+        Field = pool.get('gov.field')
+        Level = pool.get('gov.service.level')
+        Kind = pool.get('gov.agency.kind')
+        Agency = pool.get('gov.agency')
+        sector = (Sector.search([('code', '=', 'TEST.TP')]) or [None])[0]
+        if not sector:
+            sector = Sector(code='TEST.TP', name='Tư pháp')
+            sector.save()
+        fields = {}
+        for code, name in [('TEST.HT', 'Hộ tịch'), ('TEST.XD', 'Xây dựng')]:
+            field = (Field.search([('code', '=', code)]) or [None])[0]
+            if not field:
+                field = Field(code=code, name=name, sector=sector)
+                field.save()
+            fields[code] = field
+        full, = Level.search([('code', '=', 'full_online')])
+        partial, = Level.search([('code', '=', 'partial_online')])
+        commune, = Kind.search([('code', '=', 'commune_committee')])
+        district, = Kind.search([('code', '=', 'district_committee')])
+        ward, = Agency.search([('code', '=', '000.01.21.H16')])
+        city, = Agency.search([('code', '=', '000.00.21.H16')])
+        if not Procedure.search([('code', '=', BIRTH)]):
+            procedure = Procedure(
+                code=BIRTH, name='Đăng ký khai sinh', field=fields['TEST.HT'],
+                levels=[commune], agencies=[ward], service_level=full,
+                processing_days=Decimal(1), result_type='both',
+                result_description='Giấy khai sinh (bản chính)',
+                legal_basis='Luật Hộ tịch số 60/2014/QH13.',
+                guide='Người đi đăng ký khai sinh nộp tờ khai và giấy chứng '
+                'sinh.')
+            procedure.components = [
+                dict(name='Tờ khai đăng ký khai sinh', originals=1, copies=0,
+                    mandatory=True, file_types='pdf,jpg,jpeg,png',
+                    template=b'%PDF-1.4\n% to khai mau\n',
+                    template_name='to-khai-khai-sinh.pdf'),
+                dict(name='Giấy chứng sinh', originals=1, copies=0,
+                    mandatory=True, file_types='pdf,jpg,jpeg,png'),
+                dict(name='Văn bản ủy quyền', originals=1, copies=0,
+                    mandatory=False, file_types='pdf',
+                    note='Khi người khác đi đăng ký thay.'),
+                ]
+            procedure.fees = [
+                dict(kind='fee', amount=Decimal(0),
+                    condition='Đăng ký đúng hạn'),
+                dict(kind='fee', amount=Decimal(8000), conditional=True,
+                    condition='Đăng ký quá hạn'),
+                ]
+            procedure.form_fields = [
+                dict(name='child_name', string='Họ, chữ đệm, tên của trẻ',
+                    type_='char', required=True, sequence=1),
+                dict(name='child_birth_date', string='Ngày sinh của trẻ',
+                    type_='date', required=True, sequence=2),
+                dict(name='child_sex', string='Giới tính', type_='selection',
+                    selection='male:Nam\nfemale:Nữ', required=True,
+                    sequence=3),
+                dict(name='birth_place', string='Nơi sinh', type_='char',
+                    required=True, sequence=4),
+                dict(name='copies', string='Số bản sao yêu cầu',
+                    type_='integer', sequence=5),
+                ]
+            procedure.steps = [
+                dict(name='Tiếp nhận hồ sơ', kind='receive',
+                    duration=Decimal('0.25')),
+                dict(name='Công chức tư pháp - hộ tịch xử lý', kind='process',
+                    duration=Decimal('0.5')),
+                dict(name='Lãnh đạo UBND phường ký', kind='approve',
+                    duration=Decimal('0.25')),
+                ]
+            procedure.save()
+            Procedure.publish([procedure])
+        if not Procedure.search([('code', '=', PERMIT)]):
+            procedure = Procedure(
+                code=PERMIT, name='Cấp giấy phép xây dựng nhà ở riêng lẻ',
+                field=fields['TEST.XD'], levels=[district], agencies=[city],
+                service_level=partial, processing_days=Decimal(15),
+                result_type='paper', postal_receipt=True, postal_return=True)
+            procedure.components = [dict(name='Đơn đề nghị cấp giấy phép',
+                    originals=1, copies=0, mandatory=True)]
+            procedure.fees = [dict(kind='fee', amount=Decimal(75000),
+                    condition='Cấp mới')]
+            procedure.steps = [dict(name='Thẩm định hồ sơ', kind='process',
+                    duration=Decimal(10))]
+            procedure.save()
+            Procedure.publish([procedure])
+        Transaction().commit()
+
+
+if __name__ == '__main__':
+    seed(sys.argv[1])
