@@ -95,6 +95,8 @@ def load_users(pool):
         agency, = Agency.search([('code', '=', code)])
         user = User(
             login=login, name=name, password=DEMO_PASSWORD, language=vi,
+            # Demo accounts keep their published password.
+            password_change_required=False,
             email=f'{login}@dichvucong.example',
             groups=[Group(ModelData.get_id('gov_agency', g)) for g in groups])
         user.save()

@@ -2,9 +2,11 @@
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
 from trytond.cache import Cache
+from trytond.exceptions import LoginException, UserError
+from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 
 class User(metaclass=PoolMeta):
@@ -17,7 +19,68 @@ class User(metaclass=PoolMeta):
         help="The agencies the officer works for; "
         "they see the records of these agencies and their sub-units.")
 
+    password_change_required = fields.Boolean(
+        "Password Change Required",
+        help="The user must choose a new password at the next login "
+        "(set when an administrator creates the account or sets its "
+        "password).")
+
     _get_agencies_cache = Cache('res_user.get_agencies', context=False)
+
+    @classmethod
+    def default_password_change_required(cls):
+        # Accounts created by an administrator get a temporary password.
+        return Transaction().user != 0
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        user = Transaction().user
+        # A password set by someone else (an administrator) is temporary.
+        if (mode == 'write' and values.get('password') and user != 0
+                and 'password_change_required' not in values
+                and not Transaction().context.get('_own_password')):
+            values['password_change_required'] = True
+        return values
+
+    @classmethod
+    def set_preferences(cls, values):
+        # The user changing their own password: it is not temporary.
+        with Transaction().set_context(_own_password=True):
+            super().set_preferences(values)
+
+    @classmethod
+    def _login_password(cls, login, parameters):
+        "R-AG-4: personal accounts change their temporary password first."
+        user_id = super()._login_password(login, parameters)
+        if not user_id:
+            return user_id
+        with without_check_access():
+            user = cls(user_id)
+            if not user.password_change_required:
+                return user_id
+            new_password = parameters.get('new_password')
+            if not new_password:
+                raise LoginException('new_password', gettext(
+                        'gov_agency.msg_password_change_required'),
+                    type='password')
+            if new_password == parameters['password']:
+                raise LoginException('new_password', gettext(
+                        'gov_agency.msg_password_change_same'),
+                    type='password')
+            # Validate before writing: a failed login's transaction is
+            # committed, so nothing may be half-written.
+            try:
+                cls.validate_password(new_password, [user])
+            except UserError as error:
+                raise LoginException(
+                    'new_password', error.message, type='password')
+            with Transaction().set_context(_own_password=True):
+                cls.write([user], {
+                        'password': new_password,
+                        'password_change_required': False,
+                        })
+        return user_id
 
     @classmethod
     def get_agencies(cls):

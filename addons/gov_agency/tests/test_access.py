@@ -162,3 +162,50 @@ class AccessTestCase(unittest.TestCase):
             Agency.create([{'name': 'Dup', 'code': 'A',
                         'kind': agencies['a'].kind.id}])
         self.assertIn('identifier code', str(cm.exception))
+
+
+class PasswordFirstUseTestCase(unittest.TestCase):
+    "R-AG-4: personal staff accounts"
+
+    @classmethod
+    def setUpClass(cls):
+        activate_module('gov_agency')
+
+    @with_transaction()
+    def test_temporary_password_must_be_changed_at_first_login(self):
+        "R-AG-4: an account created by an administrator asks a new password"
+        from trytond.exceptions import LoginException
+        pool = Pool()
+        User = pool.get('res.user')
+        admin, = User.search([('login', '=', 'admin')])
+        with Transaction().set_user(admin.id):
+            user, = User.create([{'login': 'hoa', 'name': 'Hoa',
+                        'password': 'Tam-thoi-2026'}])
+        self.assertTrue(user.password_change_required)
+        with self.assertRaises(LoginException) as cm:
+            User.get_login('hoa', {'password': 'Tam-thoi-2026'})
+        self.assertEqual(cm.exception.name, 'new_password')
+        # The same password again is refused.
+        with self.assertRaises(LoginException):
+            User.get_login('hoa', {'password': 'Tam-thoi-2026',
+                    'new_password': 'Tam-thoi-2026'})
+        # A too short password is refused with Tryton's own rule.
+        with self.assertRaises(LoginException):
+            User.get_login('hoa', {'password': 'Tam-thoi-2026',
+                    'new_password': 'abc'})
+        user_id = User.get_login('hoa', {'password': 'Tam-thoi-2026',
+                'new_password': 'Rieng-cua-Hoa-2026'})
+        self.assertEqual(user_id, user.id)
+        self.assertFalse(User(user.id).password_change_required)
+        # The temporary password no longer works; the new one does, directly.
+        self.assertFalse(User.get_login('hoa', {'password': 'Tam-thoi-2026'}))
+        self.assertEqual(User.get_login(
+                'hoa', {'password': 'Rieng-cua-Hoa-2026'}), user.id)
+        # The user changing their own password keeps it.
+        with Transaction().set_user(user.id):
+            User.set_preferences({'password': 'Moi-hon-nua-2026'})
+        self.assertFalse(User(user.id).password_change_required)
+        # An administrator resetting it makes it temporary again.
+        with Transaction().set_user(admin.id):
+            User.write([User(user.id)], {'password': 'Tam-thoi-moi-2026'})
+        self.assertTrue(User(user.id).password_change_required)
