@@ -29,11 +29,48 @@ def _free_port():
         return s.getsockname()[1]
 
 
+class MailSink:
+    """A local SMTP server that keeps every message the live server sends
+    (e-mail verification, password reset, notifications)."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+        self.messages = []
+        self.port = _free_port()
+        self.controller = Controller(
+            self, hostname='127.0.0.1', port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+        self.messages.append(email.message_from_bytes(
+                envelope.content, policy=policy.default))
+        return '250 OK'
+
+    def start(self):
+        self.controller.start()
+
+    def stop(self):
+        self.controller.stop()
+
+    def wait_for(self, to, subject_contains='', timeout=20):
+        "The last message sent to `to` whose subject contains the text."
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for message in reversed(self.messages):
+                if (to.lower() in str(message['To']).lower()
+                        and subject_contains in str(message['Subject'])):
+                    return message
+            time.sleep(0.1)
+        raise AssertionError(f'no e-mail to {to} ({subject_contains!r})')
+
+
 class LiveServer:
-    def __init__(self, url, database, env):
+    def __init__(self, url, database, env, mails=None):
         self.url = url
         self.database = database
         self.env = env
+        self.mails = mails
 
     def get(self, path, **headers):
         request = urllib.request.Request(self.url + path, headers=headers)
@@ -72,6 +109,13 @@ def live_server(tmp_path_factory):
     parser.set('database', 'path', str(tmp))
     parser.set('web', 'root', str(ROOT / 'var' / 'sao'))
     parser.set('gov', 'database', database)
+    # E-mails go to a local sink the tests read (no mail leaves the machine).
+    mails = MailSink()
+    mails.start()
+    if not parser.has_section('email'):
+        parser.add_section('email')
+    parser.set('email', 'uri', f'smtp://127.0.0.1:{mails.port}')
+    parser.set('email', 'from', 'no-reply@dichvucong.example')
     if backend == 'postgresql':
         parser.set('database', 'uri', os.environ['TRYTOND_DATABASE_URI'])
     conf = tmp / 'trytond.conf'
@@ -88,7 +132,7 @@ def live_server(tmp_path_factory):
         [PYTHON, '-m', 'gov_server.run', '--port', str(port)],
         env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f'http://127.0.0.1:{port}'
-    server = LiveServer(url, database, env)
+    server = LiveServer(url, database, env, mails)
     try:
         for _ in range(120):
             if process.poll() is not None:
@@ -108,6 +152,7 @@ def live_server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+        mails.stop()
         if backend == 'postgresql':
             subprocess.run(['dropdb', '-h', '/var/run/postgresql',
                     '--if-exists', database], check=False)

@@ -4,3 +4,4 @@
 from . import routes  # noqa: F401  (registers the portal pages)
 from . import routes_account  # noqa: F401
 from . import routes_catalogue  # noqa: F401
+from . import routes_lookup  # noqa: F401

@@ -1,1 +1,230 @@
-EN = {}
+# This file is part of the Đắk Nông one-stop public service platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+"""English texts of the portal's chrome, keyed by the Vietnamese text."""
+EN = {
+    'Cổng dịch vụ công trực tuyến': 'Online Public Service Portal',
+    'tỉnh': 'province of',
+    'Bỏ qua, đến nội dung chính': 'Skip to main content',
+    'Điều hướng chính': 'Main navigation',
+    'Thủ tục': 'Procedures',
+    'Tra cứu hồ sơ': 'Track a dossier',
+    'Hồ sơ của tôi': 'My dossiers',
+    'Thông báo': 'Notifications',
+    'Tài khoản': 'Account',
+    'Đăng xuất': 'Log out',
+    'Đăng nhập': 'Log in',
+    'Đăng ký': 'Register',
+    'Cổng dịch vụ công trực tuyến và Hệ thống Một cửa điện tử tỉnh %(province)s, vận hành theo Quyết định số 04/2019/QĐ-UBND.':
+        'Online Public Service Portal and Electronic One-Stop System of %(province)s province, operated under Decision 04/2019/QĐ-UBND.',
+    'Cán bộ, công chức đăng nhập Hệ thống Một cửa điện tử':
+        'Staff: log in to the Electronic One-Stop System',
+    'Phân trang': 'Pagination',
+    'Trang trước': 'Previous page',
+    'Trang sau': 'Next page',
+    'Trang %(page)s / %(pages)s': 'Page %(page)s of %(pages)s',
+    # Errors
+    'Yêu cầu không hợp lệ': 'Invalid request',
+    'Bạn không có quyền truy cập trang này': 'You may not open this page',
+    'Không tìm thấy trang': 'Page not found',
+    'Dữ liệu gửi lên quá lớn': 'Upload too large',
+    'Bạn đã thao tác quá nhiều lần': 'Too many requests',
+    'Hệ thống đang gặp sự cố': 'Something went wrong',
+    'Hệ thống đang bận': 'The system is busy',
+    'Yêu cầu gửi lên không đúng. Vui lòng quay lại và thử lại.':
+        'The request was not valid. Please go back and try again.',
+    'Trang này không dành cho tài khoản của bạn, hoặc phiên làm việc đã hết hạn.':
+        'This page is not for your account, or your session has expired.',
+    'Trang bạn tìm không tồn tại hoặc đã được chuyển đi. Vui lòng kiểm tra lại địa chỉ.':
+        'The page you are looking for does not exist or has moved. Please check the address.',
+    'Tổng dung lượng các tệp gửi lên vượt quá giới hạn cho phép. Vui lòng giảm dung lượng tệp (ví dụ chụp ảnh với độ phân giải thấp hơn) rồi gửi lại.':
+        'The files sent are larger than allowed. Please make them smaller (for example a lower photo resolution) and send again.',
+    'Vui lòng đợi một phút rồi thử lại.': 'Please wait a minute and try again.',
+    'Đã có lỗi xảy ra trong quá trình xử lý. Thông tin bạn đã gửi không bị mất; vui lòng thử lại sau ít phút. Nếu lỗi vẫn tiếp diễn, vui lòng liên hệ Bộ phận Một cửa.':
+        'An error occurred. What you sent is not lost; please try again in a few minutes. If it persists, contact the one-stop desk.',
+    'Vui lòng thử lại sau ít phút.': 'Please try again in a few minutes.',
+    'Mã lỗi': 'Error code',
+    'Về trang chủ': 'Home page',
+    'Tìm thủ tục': 'Find a procedure',
+    'Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại.':
+        'Your session has expired or the form is not valid. Please reload the page and try again.',
+    # Home
+    'Cổng dịch vụ công trực tuyến tỉnh %(province)s':
+        'Online Public Service Portal of %(province)s province',
+    'Tìm thủ tục hành chính, nộp hồ sơ trực tuyến và theo dõi kết quả giải quyết.':
+        'Find administrative procedures, submit dossiers online and follow their processing.',
+    'Tìm thủ tục hành chính': 'Find an administrative procedure',
+    'Tên thủ tục hoặc từ khóa': 'Procedure name or keyword',
+    'Ví dụ: khai sinh, cấp phép xây dựng': 'For example: birth registration',
+    'Tìm': 'Search',
+    'Mã hồ sơ': 'Dossier code',
+    'Mã in trên Giấy tiếp nhận hồ sơ': 'The code printed on the receipt',
+    'Tra cứu': 'Look up',
+    # Catalogue
+    'Thủ tục hành chính': 'Administrative procedures',
+    'Tìm và lọc thủ tục': 'Search and filter procedures',
+    'Ví dụ: khai sinh': 'For example: khai sinh',
+    'Ngành': 'Sector',
+    'Lĩnh vực': 'Field',
+    'Cấp thực hiện': 'Administrative level',
+    'Cơ quan thực hiện': 'Agency',
+    'Mức độ dịch vụ': 'Service level',
+    'Tất cả': 'All',
+    'Xóa bộ lọc': 'Clear filters',
+    '%(count)s thủ tục phù hợp với "%(text)s"':
+        '%(count)s procedures match "%(text)s"',
+    '%(count)s thủ tục': '%(count)s procedures',
+    'Mã': 'Code',
+    'Thời hạn': 'Time limit',
+    'ngày làm việc': 'working days',
+    'Lệ phí': 'Fee',
+    'Không thu': 'Free',
+    'Nơi tiếp nhận': 'Where to submit',
+    'Không tìm thấy thủ tục nào. Hãy thử từ khóa ngắn hơn hoặc bỏ bớt bộ lọc.':
+        'No procedure found. Try a shorter keyword or fewer filters.',
+    'Mã thủ tục': 'Procedure code',
+    'Thời hạn giải quyết': 'Processing time',
+    'ngày làm việc kể từ khi nhận đủ hồ sơ hợp lệ':
+        'working days from receipt of a complete dossier',
+    'Lệ phí, phí': 'Fees and charges',
+    'Kết quả': 'Result',
+    'Nơi tiếp nhận, giải quyết': 'Where to submit',
+    'Điện thoại': 'Phone',
+    'E-mail': 'E-mail',
+    'Ủy ban nhân dân cấp thực hiện': "The competent People's Committee",
+    'Cách nộp': 'How to submit',
+    'Nộp trực tuyến trên Cổng': 'online on this portal',
+    'nộp trực tiếp tại Bộ phận Một cửa': 'in person at the one-stop desk',
+    'qua dịch vụ bưu chính công ích': 'through the public postal service',
+    'Nộp hồ sơ trực tuyến': 'Submit online',
+    'Yêu cầu, điều kiện': 'Requirements',
+    'Thành phần hồ sơ': 'Documents required',
+    'Giấy tờ': 'Document',
+    'Bản chính': 'Originals',
+    'Bản sao': 'Copies',
+    'Mẫu đơn': 'Form',
+    'Nếu có': 'If applicable',
+    'Tải mẫu': 'Download form',
+    'Loại': 'Kind',
+    'Trường hợp': 'Case',
+    'Mức thu': 'Amount',
+    'Thời điểm nộp': 'When paid',
+    'Khi nộp hồ sơ': 'On submission',
+    'Khi nhận kết quả': 'On collection',
+    'Trình tự thực hiện': 'Steps',
+    'Hướng dẫn': 'Guide',
+    'Căn cứ pháp lý': 'Legal basis',
+    'Tình hình giải quyết': 'Dossiers handled',
+    'hồ sơ đã tiếp nhận': 'dossiers received',
+    'giải quyết trước hạn': 'resolved early',
+    'đúng hạn': 'on time',
+    'quá hạn': 'late',
+    # Accounts
+    'Đăng ký tài khoản': 'Create an account',
+    'Tài khoản giúp bạn nộp hồ sơ trực tuyến và theo dõi kết quả. Thông tin cá nhân được dùng để điền sẵn vào biểu mẫu của mọi thủ tục.':
+        'An account lets you submit dossiers online and follow them. Your personal details pre-fill every form.',
+    'Vui lòng sửa các mục sau:': 'Please correct the following:',
+    'Họ và tên': 'Full name',
+    'Số định danh cá nhân': 'Personal identification number',
+    '12 chữ số, in trên thẻ căn cước.': '12 digits, printed on your ID card.',
+    'Số điện thoại': 'Phone number',
+    'Để nhận tin nhắn về hồ sơ (không bắt buộc).':
+        'To receive text messages about your dossiers (optional).',
+    'Địa chỉ thường trú': 'Permanent address',
+    'Mật khẩu': 'Password',
+    'Ít nhất 8 ký tự.': 'At least 8 characters.',
+    'Nhập lại mật khẩu': 'Repeat the password',
+    'Tôi đồng ý để cơ quan nhà nước sử dụng thông tin trên khi giải quyết hồ sơ của tôi.':
+        'I agree that public agencies use these details to handle my dossiers.',
+    'Đã có tài khoản? Đăng nhập': 'Already registered? Log in',
+    'Xác thực e-mail': 'Verify e-mail',
+    'Bấm nút dưới đây để hoàn tất xác thực địa chỉ e-mail của tài khoản.':
+        'Press the button below to finish verifying your e-mail address.',
+    'Chưa đăng nhập được': 'Could not log in',
+    'Quên mật khẩu?': 'Forgot your password?',
+    'Chưa có tài khoản?': 'No account yet?',
+    'Quên mật khẩu': 'Forgotten password',
+    'Nhập e-mail của tài khoản, chúng tôi sẽ gửi liên kết để đặt mật khẩu mới.':
+        "Enter your account's e-mail; we will send a link to set a new password.",
+    'Gửi liên kết': 'Send the link',
+    'Đặt mật khẩu mới': 'Set a new password',
+    'Tài khoản': 'Account',
+    'Mật khẩu mới': 'New password',
+    'Nhập lại mật khẩu mới': 'Repeat the new password',
+    'Lưu mật khẩu': 'Save the password',
+    'Thông tin cá nhân': 'Personal details',
+    'Thông tin này được điền sẵn vào biểu mẫu khi bạn nộp hồ sơ.':
+        'These details pre-fill the forms when you submit a dossier.',
+    'Lưu thông tin': 'Save',
+    'Đã lưu thông tin cá nhân.': 'Your personal details were saved.',
+    'Vui lòng nhập họ và tên.': 'Please enter your full name.',
+    'Vui lòng nhập số định danh cá nhân (12 chữ số).':
+        'Please enter your personal identification number (12 digits).',
+    'Số định danh cá nhân phải gồm đúng 12 chữ số, ví dụ 066190001234.':
+        'The personal identification number has exactly 12 digits, e.g. 066190001234.',
+    'Số điện thoại không hợp lệ, ví dụ 0912345678.':
+        'The phone number is not valid, e.g. 0912345678.',
+    'Mật khẩu phải có ít nhất %(n)s ký tự.':
+        'The password needs at least %(n)s characters.',
+    'Hai mật khẩu không giống nhau.': 'The two passwords differ.',
+    'Mật khẩu quá dễ đoán. Hãy dùng mật khẩu dài hơn, không trùng với e-mail hay tên.':
+        'The password is too easy to guess. Use a longer one, unlike your e-mail or name.',
+    'Địa chỉ e-mail không hợp lệ, ví dụ ten@example.com.':
+        'The e-mail address is not valid, e.g. name@example.com.',
+    'Vui lòng đồng ý để cơ quan nhà nước sử dụng thông tin của bạn khi giải quyết hồ sơ.':
+        'Please agree that public agencies use your details to handle your dossiers.',
+    'Đã có tài khoản dùng e-mail này. Hãy đăng nhập hoặc dùng chức năng "Quên mật khẩu".':
+        'An account already uses this e-mail. Log in or use "Forgot your password".',
+    'Kiểm tra hộp thư của bạn': 'Check your mailbox',
+    'Vui lòng nhập e-mail và mật khẩu.': 'Please enter your e-mail and password.',
+    'E-mail hoặc mật khẩu không đúng.': 'Wrong e-mail or password.',
+    'E-mail đã được xác thực': 'E-mail verified',
+    'Liên kết không còn hiệu lực': 'The link is no longer valid',
+    'Đã đặt mật khẩu mới': 'New password set',
+    # Lookup and kiosk
+    'Kết quả tra cứu': 'Result',
+    'Tình trạng': 'Status',
+    'Cơ quan tiếp nhận': 'Receiving agency',
+    'Đơn vị đang xử lý': 'Processing unit',
+    'Tổ chức': 'Organisation',
+    'Người nộp hồ sơ': 'Submitted by',
+    'đã ẩn một phần': 'partly hidden',
+    'Ngày nhận hồ sơ': 'Received on',
+    'Ngày hẹn trả kết quả': 'Result due on',
+    'Mã QR tra cứu hồ sơ %(code)s': 'QR code to track dossier %(code)s',
+    'Hồ sơ chưa đầy đủ, hợp lệ. Nội dung cần bổ sung, sửa đổi:':
+        'The dossier is incomplete. What must be added or corrected:',
+    'Vui lòng liên hệ cơ quan tiếp nhận.': 'Please contact the receiving agency.',
+    'Không tìm thấy hồ sơ có mã "%(code)s". Vui lòng kiểm tra lại mã in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả.':
+        'No dossier with code "%(code)s". Please check the code printed on the receipt.',
+    'Xem đầy đủ họ tên người nộp': "See the submitter's full name",
+    'Mã PIN': 'PIN',
+    'In trên Giấy tiếp nhận hồ sơ, cạnh mã hồ sơ.':
+        'Printed on the receipt, next to the dossier code.',
+    'Xem': 'Show',
+    'Mã hồ sơ hoặc mã PIN không đúng.': 'Wrong dossier code or PIN.',
+    'Bạn đã tra cứu quá nhiều lần trong một phút. Vui lòng đợi một phút rồi thử lại.':
+        'Too many lookups in one minute. Please wait a minute and try again.',
+    'Bộ phận Một cửa': 'One-stop desk',
+    'Ngôn ngữ': 'Language',
+    'Nhập mã hồ sơ': 'Enter the dossier code',
+    'Mã in trên Giấy tiếp nhận hồ sơ, ví dụ 000.01.21.H16-260115-0001.':
+        'The code printed on the receipt, e.g. 000.01.21.H16-260115-0001.',
+    'Bàn phím số': 'Keypad',
+    'Xóa ký tự cuối': 'Delete the last character',
+    'Xóa hết': 'Clear',
+    'Tra cứu hồ sơ khác': 'Look up another dossier',
+    'Màn hình tự xóa sau 1 phút không sử dụng.':
+        'The screen clears itself after one minute without use.',
+    # Dossier states
+    'Bản nháp': 'Draft',
+    'Đã nộp, chờ tiếp nhận': 'Submitted, waiting for receipt',
+    'Đã tiếp nhận, hồ sơ hợp lệ': 'Received, complete',
+    'Cần bổ sung, sửa đổi hồ sơ': 'Supplement requested',
+    'Không giải quyết': 'Rejected',
+    'Đang xử lý': 'Processing',
+    'Đã có kết quả': 'Result ready',
+    'Đã trả kết quả': 'Completed',
+    'Đã rút hồ sơ': 'Withdrawn',
+    'Tạm dừng xử lý': 'Suspended',
+    }

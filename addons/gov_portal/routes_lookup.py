@@ -1,0 +1,92 @@
+# This file is part of the Đắk Nông one-stop public service platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+"""Public lookup of a dossier by its code (R-LOOK-1, R-LOOK-2): the page,
+the QR target and the kiosk of the one-stop desk.
+
+- The submitter's name is masked unless the visitor owns the dossier,
+  typed its PIN or came through the QR link with its token.
+- A known and an unknown code answer with the same status, the same page
+  and (padded) the same time; a wrong PIN and an unknown code give the same
+  message.
+- Each lookup of a code counts against a per-address limit kept in the
+  database (gov.portal.lookup.attempt, shared by every worker); over it
+  the answer is 429 with a Vietnamese message."""
+from .dossiers import (
+    check_pin, check_qr_token, find_by_code, is_owner, lookup_view,
+    qr_data_uri)
+from .web import PageError, page
+
+MIN_DURATION = 0.25  # seconds; a lookup never answers faster
+
+
+def clean_code(value):
+    return ''.join((value or '').split())[:64]
+
+
+def rate_limit(portal):
+    Attempt = portal.pool.get('gov.portal.lookup.attempt')
+    if not Attempt.hit(portal.remote_addr):
+        raise PageError(429, portal._(
+                'Bạn đã tra cứu quá nhiều lần trong một phút. Vui lòng đợi '
+                'một phút rồi thử lại.'), headers={'Retry-After': '60'})
+
+
+def lookup(portal, code, pin=None, token=None):
+    "Return (view, pin_error) for a code; view is None when not found."
+    rate_limit(portal)
+    dossier = find_by_code(portal.pool, code)
+    full = False
+    pin_error = None
+    if dossier is not None:
+        full = (is_owner(dossier, portal.user)
+            or (token and check_qr_token(dossier, token)))
+        if pin and not full:
+            full = check_pin(dossier, pin)
+    if pin and not full:
+        pin_error = portal._('Mã hồ sơ hoặc mã PIN không đúng.')
+    if dossier is None:
+        return None, pin_error
+    view = lookup_view(dossier, full)
+    base = portal.request.host_url.rstrip('/')
+    from .dossiers import qr_token
+    view['qr_url'] = f"{base}/tra-cuu/{dossier.code}?t={qr_token(dossier)}"
+    view['qr'] = qr_data_uri(view['qr_url'])
+    return view, pin_error
+
+
+@page('/tra-cuu', methods=('GET', 'POST'), readonly=False,
+    min_duration=MIN_DURATION)
+def lookup_page(portal):
+    values = portal.request.values
+    code = clean_code(values.get('ma'))
+    pin = (portal.request.form.get('pin') or '').strip()[:16]
+    view = pin_error = None
+    if code:
+        view, pin_error = lookup(portal, code, pin=pin)
+    return portal.render('lookup.html', code=code, view=view,
+        searched=bool(code), pin_error=pin_error)
+
+
+@page('/tra-cuu/<code>', readonly=False, min_duration=MIN_DURATION)
+def lookup_qr(portal, code):
+    "The QR code of the receipt points here, with its token."
+    code = clean_code(code)
+    token = (portal.request.args.get('t') or '')[:128]
+    view, _ = lookup(portal, code, token=token)
+    return portal.render('lookup.html', code=code, view=view, searched=True,
+        pin_error=None)
+
+
+@page('/kiosk', methods=('GET', 'POST'), readonly=False,
+    min_duration=MIN_DURATION)
+def kiosk(portal):
+    "Large-type lookup for the touch screen of the one-stop desk."
+    values = portal.request.values
+    code = clean_code(values.get('ma'))
+    pin = (portal.request.form.get('pin') or '').strip()[:16]
+    view = pin_error = None
+    if code:
+        view, pin_error = lookup(portal, code, pin=pin)
+    return portal.render('kiosk.html', code=code, view=view,
+        searched=bool(code), pin_error=pin_error)

@@ -1,0 +1,117 @@
+"""Fixtures and helpers of the portal tests (import them in the test
+module): the live server with the test procedures, headless Chromium
+(Debian's, through Playwright), screenshots and axe-core."""
+import http.client
+import os
+import re
+import subprocess
+import sys
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / 'screenshots' / 'portal'
+AXE = ROOT / 'var' / 'axe-core' / 'axe.min.js'
+CHROMIUM = os.environ.get('GOV_CHROMIUM', '/usr/bin/chromium')
+CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
+    '--disable-background-networking', '--disable-component-update',
+    '--disable-sync']
+WIDTHS = {'phone': 360, 'desktop': 1280}
+
+
+@pytest.fixture(scope='session')
+def portal(live_server):
+    "The live server with the portal's test procedures published."
+    subprocess.run([sys.executable, '-m', 'tests.portal_seed',
+            live_server.database], env=live_server.env, cwd=ROOT, check=True,
+        stdout=subprocess.DEVNULL)
+    return live_server
+
+
+@pytest.fixture(scope='session')
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def desktop(browser, portal):
+    context = browser.new_context(base_url=portal.url, locale='vi-VN',
+        viewport={'width': WIDTHS['desktop'], 'height': 900},
+        bypass_csp=True)
+    context.set_default_timeout(15000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def phone(browser, portal):
+    context = browser.new_context(base_url=portal.url, locale='vi-VN',
+        viewport={'width': WIDTHS['phone'], 'height': 740},
+        is_mobile=True, has_touch=True, bypass_csp=True)
+    context.set_default_timeout(15000)
+    yield context.new_page()
+    context.close()
+
+
+def shot(page, name):
+    "Save a full-page screenshot under screenshots/portal/ (git-ignored)."
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    width = page.viewport_size['width']
+    page.screenshot(path=str(SCREENSHOTS / f'{name}-{width}.png'),
+        full_page=True)
+
+
+def axe_violations(page, impacts=('serious', 'critical')):
+    """Run axe-core in the page (WCAG 2.x A/AA rules); return the
+    violations of the given impacts as readable strings."""
+    if not page.evaluate('typeof window.axe !== "undefined"'):
+        page.evaluate(AXE.read_text(encoding='utf-8'))
+    result = page.evaluate('''async () => {
+        const r = await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+        return r.violations.map(v => ({id: v.id, impact: v.impact,
+            help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}));
+    }''')
+    return [f"{v['impact']} {v['id']}: {v['help']} at {v['nodes'][:3]}"
+        for v in result if v['impact'] in impacts]
+
+
+def check_page(page, name):
+    "Screenshot the page and assert axe finds nothing serious (R-A11Y-1)."
+    shot(page, name)
+    violations = axe_violations(page)
+    assert not violations, f'{name}: ' + '\n'.join(violations)
+
+
+def request(server, method, path, data=None, headers=None, source=None,
+        cookies=None):
+    """A raw HTTP request (no redirects followed), optionally from another
+    loopback address (source) so that per-address limits are isolated."""
+    parts = urllib.parse.urlsplit(server.url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port,
+        timeout=30, source_address=(source, 0) if source else None)
+    body = None
+    headers = dict(headers or {})
+    if data is not None:
+        body = urllib.parse.urlencode(data)
+        headers['Content-Type'] = 'application/x-www-form-urlencoded'
+    if cookies:
+        headers['Cookie'] = '; '.join(f'{k}={v}' for k, v in cookies.items())
+    connection.request(method, path, body=body, headers=headers)
+    response = connection.getresponse()
+    content = response.read().decode('utf-8', 'replace')
+    result = response.status, response.headers, content
+    connection.close()
+    return result
+
+
+def csrf_token(html):
+    match = re.search(r'name="csrf_token" value="([0-9a-f]+)"', html)
+    return match.group(1) if match else None
