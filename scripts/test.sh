@@ -11,6 +11,7 @@ WITH_TEST=1 scripts/bootstrap.sh
 
 PYTEST=("$ROOT/.venv/bin/python" -m pytest -q -p no:cacheprovider -rfEs)
 mkdir -p var/test
+rm -f var/test/junit-*.xml var/test/junit-*.xml.counts
 # Module tests build their own databases: never read the demo configuration.
 unset TRYTOND_CONFIG
 
@@ -18,7 +19,7 @@ run_pass() {  # name, then env assignments for the pass
     local name=$1; shift
     local report=var/test/junit-$name.xml
     echo "=== tests on $name ==="
-    env "$@" "${PYTEST[@]}" --junitxml="$report" "${PYTEST_ARGS[@]}"
+    env "$@" "${PYTEST[@]}" --junitxml="$report" "${PYTEST_ARGS[@]}" || true
     # A pass that ran nothing is a failure, not a success.
     "$ROOT/.venv/bin/python" - "$report" "$name" <<'PY'
 import sys, xml.etree.ElementTree as ET
@@ -28,9 +29,12 @@ total = int(suite.get('tests'))
 bad = int(suite.get('failures')) + int(suite.get('errors'))
 skipped = int(suite.get('skipped'))
 print(f"{sys.argv[2]}: {total - bad - skipped} passed, {bad} failed, {skipped} skipped")
+with open(sys.argv[1] + '.counts', 'w') as f:
+    f.write(f"{total - bad - skipped} {bad} {skipped}\n")
 sys.exit(1 if total == 0 or bad else 0)
 PY
 }
+failed=0
 
 PYTEST_ARGS=("$@")
 # Initialised test databases are cached between test classes; the cache is
@@ -38,7 +42,7 @@ PYTEST_ARGS=("$@")
 # stale database.
 fingerprint=$("$ROOT/.venv/bin/python" -c 'from gov_server.setup_db import modules_fingerprint as f; print(f()[:16])')
 if [ "$which" = all ] || [ "$which" = sqlite ]; then
-    run_pass sqlite DB_NAME=:memory: DB_CACHE="$ROOT/var/test/cache-sqlite-$fingerprint"
+    run_pass sqlite DB_NAME=:memory: DB_CACHE="$ROOT/var/test/cache-sqlite-$fingerprint" || failed=1
 fi
 
 if [ "$which" = all ] || [ "$which" = postgresql ]; then
@@ -60,5 +64,8 @@ if [ "$which" = all ] || [ "$which" = postgresql ]; then
     cleanup
     trap cleanup EXIT
     run_pass postgresql DB_NAME=$db TRYTOND_DATABASE_URI="$uri" \
-        DB_CACHE="postgresql://" GOV_TEST_BACKEND=postgresql
+        DB_CACHE="postgresql://" GOV_TEST_BACKEND=postgresql || failed=1
 fi
+# One closing line for the whole run (both databases).
+cat var/test/junit-*.xml.counts 2>/dev/null | awk '{p+=$1; f+=$2; s+=$3} END {printf "all: %d passed, %d failed, %d skipped\n", p, f, s}'
+exit $failed
