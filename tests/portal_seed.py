@@ -44,11 +44,13 @@ def seed(database):
         commune, = Kind.search([('code', '=', 'commune_committee')])
         district, = Kind.search([('code', '=', 'district_committee')])
         ward, = Agency.search([('code', '=', '000.01.21.H16')])
+        # The demo receiving officer (motcua) works at the city's desk.
+        desk, = Agency.search([('code', '=', '000.30.21.H16')])
         city, = Agency.search([('code', '=', '000.00.21.H16')])
         if not Procedure.search([('code', '=', BIRTH)]):
             procedure = Procedure(
                 code=BIRTH, name='Đăng ký khai sinh', field=fields['TEST.HT'],
-                levels=[commune], agencies=[ward], service_level=full,
+                levels=[commune], agencies=[ward, desk], service_level=full,
                 processing_days=Decimal(1), result_type='both',
                 result_description='Giấy khai sinh (bản chính)',
                 legal_basis='Luật Hộ tịch số 60/2014/QH13.',
@@ -85,12 +87,13 @@ def seed(database):
                     type_='integer', sequence=5),
                 ]
             procedure.steps = [
+                # Durations with one decimal: gov.dossier.step keeps (16, 1).
                 dict(name='Tiếp nhận hồ sơ', kind='receive',
-                    duration=Decimal('0.25')),
+                    duration=Decimal(0)),
                 dict(name='Công chức tư pháp - hộ tịch xử lý', kind='process',
                     duration=Decimal('0.5')),
                 dict(name='Lãnh đạo UBND phường ký', kind='approve',
-                    duration=Decimal('0.25')),
+                    duration=Decimal('0.5')),
                 ]
             procedure.save()
             Procedure.publish([procedure])

@@ -5,3 +5,4 @@ from . import routes  # noqa: F401  (registers the portal pages)
 from . import routes_account  # noqa: F401
 from . import routes_catalogue  # noqa: F401
 from . import routes_lookup  # noqa: F401
+from . import routes_dossier  # noqa: F401

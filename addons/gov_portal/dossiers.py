@@ -1,14 +1,15 @@
 # This file is part of the Đắk Nông one-stop public service platform.
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
-"""What the portal reads of gov_dossier, in one place.
-
-Every page that shows a dossier goes through these functions, so that the
-portal depends on a small, explicit part of gov_dossier's models."""
+"""What the portal reads of gov_dossier, in one place: the public lookup,
+the owner's views, the labels citizens read."""
 import base64
 import hmac
 import io
 
+from .web import mask_name
+
+# The states in words for citizens (R-LOOK-2, R-LOOK-3).
 STATES = {
     'draft': 'Bản nháp',
     'submitted': 'Đã nộp, chờ tiếp nhận',
@@ -23,177 +24,128 @@ STATES = {
     }
 BADGES = {
     'supplement': 'warn', 'rejected': 'err', 'result_ready': 'ok',
-    'done': 'ok', 'withdrawn': '', 'suspended': 'warn',
+    'done': 'ok', 'suspended': 'warn',
+    }
+EVENTS = {
+    'submitted': 'Nộp hồ sơ trực tuyến',
+    'received': 'Tiếp nhận hồ sơ',
+    'supplement': 'Yêu cầu bổ sung, sửa đổi hồ sơ',
+    'rejected': 'Từ chối giải quyết',
+    'processing': 'Bắt đầu xử lý',
+    'forwarded': 'Chuyển bước xử lý',
+    'returned_step': 'Trả lại bước trước',
+    'transferred': 'Chuyển cơ quan phối hợp',
+    'result_ready': 'Có kết quả',
+    'done': 'Trả kết quả',
+    'withdrawn': 'Rút hồ sơ',
+    'suspended': 'Tạm dừng xử lý',
+    'resumed': 'Tiếp tục xử lý',
+    'late_warning': 'Cảnh báo sắp quá hạn',
     }
 TIMELINESS = {'early': 'Trước hạn', 'on_time': 'Đúng hạn', 'late': 'Quá hạn'}
-
-
-def has_dossiers(pool):
-    try:
-        pool.get('gov.dossier')
-    except KeyError:
-        return False
-    return True
-
-
-def find_by_code(pool, code):
-    "The non-draft dossier with this code, or None."
-    if not code or len(code) > 64 or not has_dossiers(pool):
-        return None
-    Dossier = pool.get('gov.dossier')
-    dossiers = Dossier.search([
-            ('code', '=', code),
-            ('state', '!=', 'draft'),
-            ], limit=1)
-    return dossiers[0] if dossiers else None
-
-
-def get(record, *names, default=None):
-    "The first of the attributes that the record has and that is set."
-    for name in names:
-        value = getattr(record, name, None)
-        if value not in (None, ''):
-            return value
-    return default
-
-
-def rec_name(record):
-    if record is None:
-        return ''
-    return get(record, 'name', 'rec_name', default='')
+RETURN_METHODS = {
+    'desk': 'Nhận tại Bộ phận Một cửa',
+    'postal': 'Nhận qua dịch vụ bưu chính',
+    'online': 'Nhận bản điện tử trên Cổng',
+    }
 
 
 def submitter_name(dossier):
-    applicant = get(dossier, 'applicant')
-    name = get(dossier, 'applicant_name', 'submitter_name')
-    if not name and applicant is not None:
-        name = rec_name(applicant)
-    if not name:
-        web_user = get(dossier, 'web_user')
-        if web_user is not None:
-            name = web_user.full_name or ''
-    return name or ''
+    return dossier.submitter_name or dossier.applicant_name or (
+        dossier.applicant.name if dossier.applicant else '')
 
 
-def organisation(dossier):
-    org = get(dossier, 'organisation', 'organization')
-    if org is not None and not isinstance(org, str):
-        org = rec_name(org)
-    return org or ''
-
-
-def current_unit(dossier):
-    return rec_name(get(dossier, 'current_unit', 'unit'))
-
-
-def current_step(dossier):
-    step = get(dossier, 'current_step', 'step')
-    if step is not None and not isinstance(step, str):
-        step = rec_name(step)
-    return step or ''
-
-
-def supplement_request(dossier):
-    "What the citizen must add or correct (R-LOOK-2, Điều 16.2)."
-    text = get(dossier, 'supplement_reason', 'supplement_note',
-        'supplement_request')
-    if text and not isinstance(text, str):
-        text = get(text, 'reason', 'note', 'description', default='')
-    if not text:
-        for entry in reversed(public_history(dossier)):
-            if entry.get('to') == 'supplement' and entry.get('reason'):
-                return entry['reason']
-    return text or ''
-
-
-def supplement_components(dossier):
-    "The components the officer ticked for supplement, if recorded."
-    result = []
-    for document in get(dossier, 'documents', default=()) or ():
-        if get(document, 'supplement_requested', 'needs_supplement'):
-            result.append(rec_name(get(document, 'component')))
-    return result
-
-
-def public_history(dossier):
-    "The history a citizen may read: [{date, from, to, reason, unit, by}]."
-    entries = get(dossier, 'public_history', 'history', default=()) or ()
-    result = []
-    for entry in entries:
-        if get(entry, 'public', default=True) is False:
-            continue
-        result.append({
-                'date': get(entry, 'date', 'create_date'),
-                'from': get(entry, 'from_state'),
-                'to': get(entry, 'to_state', 'state'),
-                'reason': get(entry, 'reason', 'note', default=''),
-                'unit': rec_name(get(entry, 'unit', 'agency')),
-                'step': current_step(entry),
-                })
-    result.sort(key=lambda e: e['date'] or 0)
-    return result
-
-
-def check_pin(dossier, pin):
-    expected = get(dossier, 'pin', default='') or ''
-    pin = (pin or '').strip()
-    return bool(expected) and hmac.compare_digest(
-        pin.encode(), str(expected).encode())
-
-
-def qr_token(dossier):
-    return get(dossier, 'qr_token', default='') or ''
-
-
-def check_qr_token(dossier, token):
-    expected = qr_token(dossier)
-    return bool(expected and token) and hmac.compare_digest(
-        str(token).encode(), str(expected).encode())
-
-
-def is_owner(dossier, web_user):
-    if web_user is None:
-        return False
-    check = getattr(dossier, 'check_owner', None)
-    owner = get(dossier, 'web_user')
-    return owner is not None and owner.id == web_user.id
+def find_for_lookup(pool, code, pin=None, token=None, web_user=None):
+    """(dossier, full) for a code: full when the visitor may read the
+    submitter's name — owner, right PIN, or QR token of this dossier."""
+    Dossier = pool.get('gov.dossier')
+    dossier, full = Dossier.lookup(code, pin=pin or None)
+    if dossier is None:
+        return None, False
+    if not full and token:
+        full = hmac.compare_digest(
+            str(token).encode(), (dossier.qr_token or '').encode())
+    if not full and web_user is not None and dossier.web_user:
+        full = dossier.web_user.id == web_user.id
+    return dossier, full
 
 
 def qr_data_uri(text):
     "A QR code as a PNG data URI (no external service)."
     import qrcode
-    image = qrcode.make(text, box_size=6, border=2)
+    image = qrcode.make(text, box_size=5, border=2)
     buffer = io.BytesIO()
     image.save(buffer, format='PNG')
     return 'data:image/png;base64,' + base64.b64encode(
         buffer.getvalue()).decode()
 
 
-def lookup_view(dossier, full_name):
+def lookup_url(base, dossier):
+    from urllib.parse import quote, urlencode
+    url = f"{base}/tra-cuu/{quote(dossier.code or '', safe='')}"
+    if dossier.qr_token:
+        url += '?' + urlencode({'t': dossier.qr_token})
+    return url
+
+
+def lookup_view(dossier, full):
     """The facts of R-LOOK-2 (Điều 16). For a dossier waiting for a
     supplement the processing unit and the appointment are left out and
-    what to supplement is added."""
-    state = dossier.state
-    invalid = state == 'supplement'
+    what to supplement or correct is added (Điều 16.2)."""
+    invalid = dossier.state == 'supplement'
     name = submitter_name(dossier)
-    from .web import mask_name
+    organisation = (dossier.applicant_name
+        if dossier.applicant_kind == 'organisation' else '')
     view = {
         'code': dossier.code,
-        'state': state,
-        'state_label': STATES.get(state, state),
-        'badge': BADGES.get(state, ''),
-        'agency': rec_name(get(dossier, 'agency')),
-        'organisation': organisation(dossier),
-        'name': name if full_name else mask_name(name),
-        'masked': not full_name,
-        'received_date': get(dossier, 'received_date', 'submitted_date'),
+        'state': dossier.state,
+        'state_label': STATES.get(dossier.state, dossier.state),
+        'badge': BADGES.get(dossier.state, ''),
+        'procedure': dossier.procedure.name,
+        'agency': dossier.agency.name,
+        'organisation': organisation if full else mask_name(organisation),
+        'name': name if full else mask_name(name),
+        'masked': not full,
+        'received_date': dossier.received_date or dossier.submitted_date,
         'invalid': invalid,
         }
     if invalid:
-        view['supplement'] = supplement_request(dossier)
-        view['supplement_components'] = supplement_components(dossier)
+        view['supplement'] = dossier.supplement_reason or ''
+        view['supplement_components'] = [
+            c.name for c in dossier.supplement_components]
     else:
-        view['unit'] = current_unit(dossier)
-        view['step'] = current_step(dossier)
-        view['due_date'] = get(dossier, 'due_date')
+        view['unit'] = (dossier.current_unit.name
+            if dossier.current_unit else '')
+        view['step'] = (dossier.current_step.name
+            if dossier.current_step else '')
+        view['due_date'] = dossier.due_date
+    if dossier.state == 'rejected' and full:
+        view['rejection'] = dossier.rejection_reason or ''
     return view
+
+
+# Events whose reason the citizen reads; other reasons stay internal.
+PUBLIC_REASONS = {
+    'supplement', 'rejected', 'withdrawn', 'suspended', 'resumed'}
+
+
+def timeline(dossier):
+    """The public history, oldest first, with Vietnamese labels, the unit
+    and the step (R-LOOK-3); officers' names and internal reasons are left
+    out."""
+    entries = []
+    for entry in sorted(dossier.history, key=lambda e: (e.date, e.id)):
+        if not entry.public:
+            continue
+        entries.append({
+                'date': entry.date,
+                'event': entry.event,
+                'label': EVENTS.get(entry.event, entry.event),
+                'state': entry.to_state,
+                'state_label': STATES.get(entry.to_state, entry.to_state),
+                'unit': entry.unit.name if entry.unit else '',
+                'step': entry.step_name or '',
+                'reason': (entry.reason
+                    if entry.event in PUBLIC_REASONS else ''),
+                })
+    return entries

@@ -77,3 +77,26 @@ class LookupAttempt(ModelSQL):
             return False
         cls.create([{'ip_address': ip_address}])
         return True
+
+
+class Submission(ModelSQL):
+    """One eForm of the portal, by its random token: a second POST of the
+    same form (double click, reload) finds the dossier of the first instead
+    of creating another (R-SUB-1)."""
+    __name__ = 'gov.portal.submission'
+    __string__ = "Portal Submission"
+
+    token = fields.Char("Token", required=True, strip=False)
+    web_user = fields.Many2One(
+        'web.user', "Web User", required=True, ondelete='CASCADE')
+    dossier = fields.Many2One('gov.dossier', "Dossier", ondelete='CASCADE')
+
+    @classmethod
+    def __setup__(cls):
+        from trytond.model import Unique
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('token_uniq', Unique(t, t.token),
+                'gov_portal.msg_submission_token_unique'),
+            ]

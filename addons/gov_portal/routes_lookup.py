@@ -12,9 +12,7 @@ the QR target and the kiosk of the one-stop desk.
 - Each lookup of a code counts against a per-address limit kept in the
   database (gov.portal.lookup.attempt, shared by every worker); over it
   the answer is 429 with a Vietnamese message."""
-from .dossiers import (
-    check_pin, check_qr_token, find_by_code, is_owner, lookup_view,
-    qr_data_uri)
+from .dossiers import find_for_lookup, lookup_url, lookup_view, qr_data_uri
 from .web import PageError, page
 
 MIN_DURATION = 0.25  # seconds; a lookup never answers faster
@@ -35,23 +33,16 @@ def rate_limit(portal):
 def lookup(portal, code, pin=None, token=None):
     "Return (view, pin_error) for a code; view is None when not found."
     rate_limit(portal)
-    dossier = find_by_code(portal.pool, code)
-    full = False
+    dossier, full = find_for_lookup(portal.pool, code, pin=pin,
+        token=token, web_user=portal.user)
     pin_error = None
-    if dossier is not None:
-        full = (is_owner(dossier, portal.user)
-            or (token and check_qr_token(dossier, token)))
-        if pin and not full:
-            full = check_pin(dossier, pin)
     if pin and not full:
         pin_error = portal._('Mã hồ sơ hoặc mã PIN không đúng.')
     if dossier is None:
         return None, pin_error
     view = lookup_view(dossier, full)
-    base = portal.request.host_url.rstrip('/')
-    from .dossiers import qr_token
-    view['qr_url'] = f"{base}/tra-cuu/{dossier.code}?t={qr_token(dossier)}"
-    view['qr'] = qr_data_uri(view['qr_url'])
+    view['qr'] = qr_data_uri(
+        lookup_url(portal.request.host_url.rstrip('/'), dossier))
     return view, pin_error
 
 

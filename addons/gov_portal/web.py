@@ -155,12 +155,12 @@ def _static_version():
 STATIC_VERSION = _static_version()
 
 
-def render_template(name, lang='vi', **values):
+def render_template(template_name, lang='vi', /, **values):
     values.setdefault('lang', lang)
     values.setdefault('_', lambda msg, /, **kw: translate(msg, lang, **kw))
     values.setdefault('province', PROVINCE)
     values.setdefault('static_version', STATIC_VERSION)
-    return ENV.get_template(name).render(**values)
+    return ENV.get_template(template_name).render(**values)
 
 
 # ---------------------------------------------------------------- secrets
@@ -265,7 +265,7 @@ class Portal:
     def remote_addr(self):
         return self.request.remote_addr or ''
 
-    def render(self, template, status=200, **values):
+    def render(self, template, /, status=200, **values):
         values.update(
             portal=self, user=self.user, csrf_token=self.csrf_token,
             path=self.request.path,

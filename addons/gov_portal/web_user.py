@@ -20,11 +20,12 @@ class ProfileValidationError(ValidationError):
 
 def valid_identification(value):
     """A personal identification number (số định danh cá nhân) has 12
-    digits: province of birth (001–096), century and sex, year of birth,
-    then a 6-digit random part."""
+    digits: province of birth, century and sex, year of birth, then a
+    6-digit random part (checked as gov_dossier checks applicants)."""
+    from gov_dossier.identity import personal_id_error
     if not value or not IDENTIFICATION.match(value):
         return False
-    return 1 <= int(value[:3]) <= 96 and value[3] in '0123456789'
+    return personal_id_error(value) is None
 
 
 def normalize_phone(value):

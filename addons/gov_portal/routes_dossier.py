@@ -1,0 +1,485 @@
+# This file is part of the Đắk Nông one-stop public service platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+"""Submitting a dossier online and following it (R-SUB-1…4, R-SUB-7,
+R-SUB-8, R-LOOK-3, R-NOT-2, R-RES-1).
+
+Every dossier page is the signed-in citizen's own: dossiers are found
+with gov.dossier.search_owned (never a free search) and another citizen's
+code, file or receipt answers 404, as an unknown one does."""
+import datetime as dt
+import math
+import secrets
+from decimal import Decimal
+
+from trytond import backend
+from trytond.exceptions import UserError
+from trytond.protocols.wrappers import Response
+from trytond.transaction import Transaction
+
+from .dossiers import (
+    BADGES, RETURN_METHODS, STATES, TIMELINESS, lookup_url, qr_data_uri,
+    submitter_name, timeline)
+from .routes_catalogue import published_procedure
+from .web import PageError, page
+from .web_user import PHONE, normalize_phone, valid_identification
+
+MAX_REQUEST = 64 * 1024 * 1024  # the whole form; each file has its own limit
+PAGE_SIZE = 20
+APPLICANT_FIELDS = ('applicant_name', 'applicant_id_number',
+    'applicant_phone', 'applicant_email', 'applicant_address')
+
+
+def online_procedure(portal, code):
+    procedure = published_procedure(portal.pool, code)
+    if not (procedure.service_level
+            and procedure.service_level.online_submission):
+        raise PageError(404)
+    return procedure
+
+
+def owned(portal, code):
+    "The signed-in citizen's dossier with this code, else 404."
+    user = portal.require_user()
+    Dossier = portal.pool.get('gov.dossier')
+    dossiers = Dossier.search_owned(user, [('code', '=', code)], limit=1)
+    if not dossiers:
+        raise PageError(404)
+    return dossiers[0]
+
+
+def owned_draft(portal, procedure, draft_id):
+    Dossier = portal.pool.get('gov.dossier')
+    try:
+        draft_id = int(draft_id or 0)
+    except ValueError:
+        return None
+    if not draft_id:
+        return None
+    dossiers = Dossier.search_owned(portal.user, [
+            ('id', '=', draft_id),
+            ('procedure', '=', procedure.id),
+            ('state', '=', 'draft'),
+            ], limit=1)
+    if not dossiers:
+        raise PageError(404)
+    return dossiers[0]
+
+
+def field_text(form_field, value):
+    "A stored eForm value as the form shows it."
+    if value is None:
+        return ''
+    if isinstance(value, dt.date):
+        return value.strftime('%d/%m/%Y')
+    if isinstance(value, bool):
+        return '1' if value else ''
+    if isinstance(value, Decimal):
+        return str(value.normalize()).replace('.', ',')
+    return str(value)
+
+
+def agency_choices(procedure):
+    return [(a.id, a.name) for a in procedure.agencies]
+
+
+def applicant_errors(portal, form, errors):
+    _ = portal._
+    values = {
+        'applicant_name': ' '.join(form.get('applicant_name', '').split()),
+        'applicant_id_number': form.get('applicant_id_number', '').strip(),
+        'applicant_phone': normalize_phone(form.get('applicant_phone')),
+        'applicant_email': form.get('applicant_email', '').strip() or None,
+        'applicant_address': form.get('applicant_address', '').strip(),
+        }
+    if not values['applicant_name']:
+        errors['applicant_name'] = _('Vui lòng nhập họ và tên người nộp.')
+    number = values['applicant_id_number']
+    if not number:
+        errors['applicant_id_number'] = _(
+            'Vui lòng nhập số định danh cá nhân (12 chữ số).')
+    elif not valid_identification(number):
+        errors['applicant_id_number'] = _(
+            'Số định danh cá nhân phải gồm đúng 12 chữ số, '
+            'ví dụ 066190001234.')
+        values['applicant_id_number'] = None
+    if values['applicant_phone'] and not PHONE.match(
+            values['applicant_phone']):
+        errors['applicant_phone'] = _(
+            'Số điện thoại không hợp lệ, ví dụ 0912345678.')
+    values['applicant_phone'] = values['applicant_phone'] or None
+    values['applicant_address'] = values['applicant_address'] or None
+    return values
+
+
+def read_uploads(portal, components, errors, prefix='c'):
+    """The files chosen for the components, checked (size, type by content,
+    extension) by gov.dossier.document.check_upload (R-SUB-7):
+    {component: (filename, data)}; refused files get their message."""
+    Document = portal.pool.get('gov.dossier.document')
+    uploads = {}
+    for component in components:
+        name = f'{prefix}{component.id}'
+        storage = portal.request.files.get(name)
+        if not storage or not storage.filename:
+            continue
+        filename = storage.filename.replace('\\', '/').rsplit('/', 1)[-1]
+        filename = filename.strip()[:200] or 'tep'
+        data = storage.read()
+        try:
+            Document.check_upload(filename, data, component=component)
+        except UserError as error:
+            errors[name] = error.message
+            continue
+        uploads[component] = (filename, data)
+    return uploads
+
+
+def store_uploads(portal, dossier, uploads):
+    "Add the files to the dossier; a new file replaces a draft's old one."
+    Document = portal.pool.get('gov.dossier.document')
+    if not uploads:
+        return
+    if dossier.state == 'draft':
+        old = [d for d in dossier.documents
+            if d.kind == 'component' and d.component in uploads]
+        if old:
+            Document.delete(old)
+    Document.create([{
+                'dossier': dossier.id,
+                'kind': 'component',
+                'component': component.id,
+                'name': filename,
+                'data': data,
+                } for component, (filename, data) in uploads.items()])
+
+
+def documents_by_component(dossier):
+    result = {}
+    for document in dossier.documents:
+        if document.kind == 'component' and document.component:
+            result.setdefault(document.component.id, []).append(document)
+    return result
+
+
+def render_form(portal, procedure, form, errors, draft=None, token=None,
+        status=200, saved=False):
+    return portal.render('submit.html', procedure=procedure, form=form,
+        errors=errors, draft=draft, token=token or secrets.token_hex(16),
+        agencies=agency_choices(procedure), saved=saved, status=status,
+        documents=documents_by_component(draft) if draft else {},
+        fee=procedure.total_fee())
+
+
+@page('/nop-ho-so/<code>', methods=('GET', 'POST'), max_size=MAX_REQUEST)
+def submit(portal, code):
+    """The eForm of a procedure: applicant (pre-filled from the profile,
+    R-SUB-8), the procedure's fields (R-CAT-4), one upload per component
+    (R-SUB-4), the fees (R-FEE-1); save a draft or submit (R-SUB-1)."""
+    procedure = online_procedure(portal, code)
+    user = portal.require_user()
+    if portal.request.method == 'GET':
+        draft = owned_draft(portal, procedure,
+            portal.request.args.get('nhap'))
+        if draft:
+            form = {name: getattr(draft, name) or '' for name in
+                APPLICANT_FIELDS}
+            form['agency'] = draft.agency.id
+            data = draft.form_data or {}
+            for form_field in procedure.form_fields:
+                form[f'f_{form_field.name}'] = field_text(
+                    form_field, data.get(form_field.name))
+        else:
+            form = {
+                'applicant_name': user.full_name or '',
+                'applicant_id_number': user.identification_number or '',
+                'applicant_phone': user.phone or '',
+                'applicant_email': user.email or '',
+                'applicant_address': user.address or '',
+                }
+        return render_form(portal, procedure, form, {}, draft=draft)
+    return _post_submit(portal, procedure, user)
+
+
+def _post_submit(portal, procedure, user):
+    pool = portal.pool
+    Dossier = pool.get('gov.dossier')
+    Submission = pool.get('gov.portal.submission')
+    _ = portal._
+    form = portal.request.form
+    action = form.get('action', 'submit')
+    token = form.get('submission', '')[:64]
+    if len(token) < 16:
+        raise PageError(400)
+    # The same form sent twice (double click, reload): the first one wins.
+    submissions = Submission.search([('token', '=', token)], limit=1)
+    draft = None
+    if submissions:
+        submission, = submissions
+        if submission.web_user.id != user.id:
+            raise PageError(400)
+        draft = submission.dossier
+        if draft and draft.state != 'draft':
+            return portal.redirect(f'/ho-so/{draft.code}/da-nop')
+    else:
+        draft = owned_draft(portal, procedure, form.get('draft'))
+        submission = Submission(token=token, web_user=user)
+        try:
+            with Transaction().set_context(_check_access=False):
+                submission.save()
+        except backend.DatabaseIntegrityError:
+            raise PageError(303, headers={'Location': '/ho-so'})
+
+    errors = {}
+    values = applicant_errors(portal, form, errors)
+    raw = {f.name: form.get(f'f_{f.name}') for f in procedure.form_fields}
+    data, form_errors = procedure.parse_form_data(raw)
+    for name, message in form_errors.items():
+        errors[f'f_{name}'] = message
+        data.pop(name, None)
+    agencies = dict(agency_choices(procedure))
+    try:
+        agency = int(form.get('agency') or 0)
+    except ValueError:
+        agency = 0
+    if agency not in agencies:
+        if len(agencies) == 1:
+            agency = next(iter(agencies))
+        else:
+            errors['agency'] = _('Vui lòng chọn nơi nộp hồ sơ.')
+            agency = None
+    uploads = read_uploads(portal, procedure.components, errors)
+
+    # Everything valid is kept in the draft: nothing typed or uploaded is
+    # lost, whatever the errors (R-SUB-1, JOURNEYS: Chị Lan).
+    with Transaction().set_context(_gov_web_user=user.id):
+        if draft is None:
+            draft = Dossier(procedure=procedure, channel='online',
+                applicant_kind='citizen', web_user=user,
+                applicant=user.party)
+            default_agency = agency or (next(iter(agencies))
+                if agencies else None)
+            if default_agency is None:
+                raise PageError(404)
+            draft.agency = default_agency
+        if agency:
+            draft.agency = agency
+        for name, value in values.items():
+            setattr(draft, name, value)
+        draft.form_data = data
+        draft.save()
+        submission.dossier = draft
+        submission.save()
+        store_uploads(portal, draft, uploads)
+        draft = Dossier(draft.id)
+
+        if action == 'submit' and not errors:
+            present = documents_by_component(draft)
+            for component in procedure.components:
+                if component.mandatory and component.id not in present:
+                    errors[f'c{component.id}'] = _(
+                        'Vui lòng tải lên "%(name)s" (bắt buộc).',
+                        name=component.name)
+        if action == 'submit' and not errors:
+            try:
+                Dossier.portal_submit([draft], user)
+            except UserError as error:
+                errors['_'] = error.message
+            else:
+                return portal.redirect(f'/ho-so/{Dossier(draft.id).code}/da-nop')
+    # The form is shown again with what was typed and the errors; a new
+    # token, as the draft now exists.
+    form = dict(form)
+    form['agency'] = agency
+    return render_form(portal, procedure, form, errors, draft=draft,
+        status=400 if errors else 200,
+        saved=(action == 'draft' and not errors))
+
+
+@page('/ho-so/<code>/da-nop')
+def submitted(portal, code):
+    "The confirmation: code, PIN, receipt link (R-SUB-5)."
+    dossier = owned(portal, code)
+    url = lookup_url(portal.request.host_url.rstrip('/'), dossier)
+    return portal.render('submitted.html', dossier=dossier,
+        qr=qr_data_uri(url), lookup=url)
+
+
+@page('/ho-so')
+def my_dossiers(portal):
+    "My dossiers with their status and due date (R-LOOK-3)."
+    user = portal.require_user()
+    Dossier = portal.pool.get('gov.dossier')
+    try:
+        page_number = max(1, int(portal.request.args.get('trang') or 1))
+    except ValueError:
+        page_number = 1
+    count = Dossier.search_count([('web_user', '=', user.id)])
+    dossiers = Dossier.search_owned(user,
+        order=[('create_date', 'DESC'), ('id', 'DESC')],
+        offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    pages = max(1, math.ceil(count / PAGE_SIZE))
+    return portal.render('dossiers.html', dossiers=dossiers, page=page_number,
+        pages=pages, page_url=lambda n: f'/ho-so?trang={n}', states=STATES,
+        badges=BADGES, unread=unread_count(portal))
+
+
+@page('/ho-so/<code>')
+def dossier_page(portal, code):
+    """Status, timeline (unit and step, R-LOOK-3), documents, supplement,
+    withdraw, receipt and result (R-RES-1)."""
+    dossier = owned(portal, code)
+    return render_dossier(portal, dossier)
+
+
+def render_dossier(portal, dossier, errors=None, status=200):
+    url = lookup_url(portal.request.host_url.rstrip('/'), dossier)
+    return portal.render('dossier.html', dossier=dossier,
+        name=submitter_name(dossier), states=STATES, badges=BADGES,
+        timeline=timeline(dossier), timeliness=TIMELINESS,
+        return_methods=RETURN_METHODS, errors=errors or {},
+        notifications=notifications(portal, dossier),
+        supplement_components=(list(dossier.supplement_components)
+            or list(dossier.procedure.components)),
+        can_withdraw=dossier.state in {
+            'submitted', 'supplement', 'received', 'processing',
+            'suspended'},
+        results=[d for d in dossier.documents if d.kind == 'result'],
+        components=[d for d in dossier.documents if d.kind != 'result'],
+        qr=qr_data_uri(url), status=status)
+
+
+@page('/ho-so/<code>/bo-sung', methods=('POST',), max_size=MAX_REQUEST)
+def supplement(portal, code):
+    "Upload what the agency asked for and send the dossier again."
+    dossier = owned(portal, code)
+    Dossier = portal.pool.get('gov.dossier')
+    if dossier.state != 'supplement':
+        raise PageError(404)
+    errors = {}
+    components = (list(dossier.supplement_components)
+        or list(dossier.procedure.components))
+    uploads = read_uploads(portal, components, errors, prefix='s')
+    if not uploads and not errors:
+        errors['_'] = portal._('Vui lòng chọn ít nhất một tệp bổ sung.')
+    if errors:
+        return render_dossier(portal, dossier, errors, status=400)
+    with Transaction().set_context(_gov_web_user=portal.user.id):
+        store_uploads(portal, dossier, uploads)
+        try:
+            Dossier.portal_submit([Dossier(dossier.id)], portal.user)
+        except UserError as error:
+            return render_dossier(portal, Dossier(dossier.id),
+                {'_': error.message}, status=400)
+    portal.flash(portal._('Đã gửi hồ sơ bổ sung.'))
+    return render_dossier(portal, Dossier(dossier.id))
+
+
+@page('/ho-so/<code>/rut', methods=('POST',))
+def withdraw(portal, code):
+    dossier = owned(portal, code)
+    Dossier = portal.pool.get('gov.dossier')
+    reason = portal.request.form.get('reason', '').strip()[:1000]
+    if not reason:
+        return render_dossier(portal, dossier, {'reason': portal._(
+                    'Vui lòng cho biết lý do rút hồ sơ.')}, status=400)
+    try:
+        Dossier.portal_withdraw([dossier], portal.user, reason=reason)
+    except UserError as error:
+        return render_dossier(portal, dossier, {'_': error.message},
+            status=400)
+    portal.flash(portal._('Đã rút hồ sơ.'))
+    return render_dossier(portal, Dossier(dossier.id))
+
+
+def file_response(name, data, mimetype):
+    response = Response(bytes(data),
+        content_type=mimetype or 'application/octet-stream')
+    response.headers.set('Content-Disposition', 'attachment', filename=name)
+    response.headers['Cache-Control'] = 'private, no-store'
+    return response
+
+
+@page('/ho-so/<code>/tep/<int:document>')
+def document(portal, code, document):
+    "A file of my dossier: what I uploaded, or the electronic result."
+    dossier = owned(portal, code)
+    for doc in dossier.documents:
+        if doc.id == document:
+            if doc.kind == 'result' and dossier.state not in {
+                    'result_ready', 'done'}:
+                break
+            return file_response(doc.name, doc.data, doc.mimetype)
+    raise PageError(404)
+
+
+@page('/ho-so/<code>/bien-nhan')
+def receipt(portal, code):
+    """The receipt: the official PDF (Giấy tiếp nhận hồ sơ và hẹn trả kết
+    quả, with its QR) once received; before, a printable confirmation of
+    the online submission."""
+    dossier = owned(portal, code)
+    if dossier.received_date:
+        Report = portal.pool.get('gov.dossier.receipt', type='report')
+        try:
+            ext, content, _, _ = Report.execute([dossier.id], {})
+        except UserError:
+            pass
+        else:
+            return file_response(f'bien-nhan-{dossier.code}.{ext}', content,
+                'application/pdf' if ext == 'pdf' else 'text/html')
+    url = lookup_url(portal.request.host_url.rstrip('/'), dossier)
+    return portal.render('receipt.html', dossier=dossier,
+        name=submitter_name(dossier), qr=qr_data_uri(url), lookup=url,
+        fee=dossier.procedure.total_fee())
+
+
+# ------------------------------------------------------ notifications
+
+def notification_model(pool):
+    try:
+        return pool.get('gov.notification')
+    except KeyError:
+        return None
+
+
+def notification_domain(portal, dossier=None):
+    domain = [('channel', '=', 'portal')]
+    if dossier is not None:
+        domain.append(('dossier', '=', dossier.id))
+    else:
+        domain.append(('dossier.web_user', '=', portal.user.id))
+    return domain
+
+
+def notifications(portal, dossier=None, limit=50):
+    Notification = notification_model(portal.pool)
+    if Notification is None or portal.user is None:
+        return []
+    return Notification.search(notification_domain(portal, dossier),
+        order=[('create_date', 'DESC'), ('id', 'DESC')], limit=limit)
+
+
+def unread_count(portal):
+    Notification = notification_model(portal.pool)
+    if Notification is None or 'read_date' not in Notification._fields:
+        return 0
+    return Notification.search_count(notification_domain(portal)
+        + [('read_date', '=', None)])
+
+
+@page('/thong-bao', methods=('GET', 'POST'))
+def inbox(portal):
+    "The portal inbox (R-NOT-2): the notifications of my dossiers."
+    portal.require_user()
+    Notification = notification_model(portal.pool)
+    items = notifications(portal, limit=100)
+    if (portal.request.method == 'POST' and Notification is not None
+            and 'read_date' in Notification._fields):
+        unread = [n for n in items if not n.read_date]
+        if unread:
+            Notification.write(unread, {'read_date': dt.datetime.now()})
+        portal.flash(portal._('Đã đánh dấu tất cả là đã đọc.'))
+        items = notifications(portal, limit=100)
+    return portal.render('inbox.html', items=items,
+        unread=unread_count(portal))
