@@ -115,3 +115,86 @@ def request(server, method, path, data=None, headers=None, source=None,
 def csrf_token(html):
     match = re.search(r'name="csrf_token" value="([0-9a-f]+)"', html)
     return match.group(1) if match else None
+
+
+class Client:
+    """A browser-less visitor with its own cookies (and optionally its own
+    loopback address), for the attack tests."""
+
+    def __init__(self, server, source=None):
+        self.server = server
+        self.source = source
+        self.cookies = {}
+
+    def request(self, method, path, data=None, files=None, headers=None):
+        parts = urllib.parse.urlsplit(self.server.url)
+        connection = http.client.HTTPConnection(parts.hostname, parts.port,
+            timeout=60,
+            source_address=(self.source, 0) if self.source else None)
+        headers = dict(headers or {})
+        body = None
+        if files is not None:
+            boundary = 'b' + os.urandom(8).hex()
+            chunks = []
+            for key, value in (data or {}).items():
+                chunks.append((f'--{boundary}\r\nContent-Disposition: '
+                        f'form-data; name="{key}"\r\n\r\n{value}\r\n'
+                        ).encode())
+            for key, (filename, content) in files.items():
+                chunks.append((f'--{boundary}\r\nContent-Disposition: '
+                        f'form-data; name="{key}"; filename="{filename}"\r\n'
+                        'Content-Type: application/octet-stream\r\n\r\n'
+                        ).encode() + content + b'\r\n')
+            chunks.append(f'--{boundary}--\r\n'.encode())
+            body = b''.join(chunks)
+            headers['Content-Type'] = (
+                f'multipart/form-data; boundary={boundary}')
+        elif data is not None:
+            body = urllib.parse.urlencode(data).encode()
+            headers['Content-Type'] = 'application/x-www-form-urlencoded'
+        if self.cookies:
+            headers['Cookie'] = '; '.join(
+                f'{k}={v}' for k, v in self.cookies.items())
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        content = response.read()
+        for cookie in response.headers.get_all('Set-Cookie') or []:
+            name, _, rest = cookie.partition('=')
+            value = rest.split(';', 1)[0]
+            if value:
+                self.cookies[name] = value
+            else:
+                self.cookies.pop(name, None)
+        connection.close()
+        if 'text' in (response.headers.get('Content-Type') or ''):
+            content = content.decode('utf-8', 'replace')
+        return response.status, response.headers, content
+
+    def get(self, path):
+        return self.request('GET', path)
+
+    def post(self, path, data=None, files=None, form_path=None):
+        "POST with the CSRF token of the page at form_path (default path)."
+        _, _, page = self.get(form_path or path)
+        data = dict(data or {})
+        data.setdefault('csrf_token', csrf_token(page))
+        return self.request('POST', path, data=data, files=files)
+
+    def register(self, email, name, id_number, password='Mat-khau-2026'):
+        "Register, verify through the e-mail and log in."
+        status, _, body = self.post('/dang-ky', {
+                'email': email, 'full_name': name,
+                'identification_number': id_number, 'phone': '0987654321',
+                'address': 'Gia Nghĩa', 'password': password,
+                'password_confirm': password, 'consent': '1'})
+        assert status == 200, body
+        message = self.server.mails.wait_for(email, 'Xác thực')
+        text = message.get_body(preferencelist=('plain',)).get_content()
+        token = re.search(r'xac-thuc-email\?token=(\w+)', text).group(1)
+        status, _, body = self.post('/xac-thuc-email', {'token': token},
+            form_path=f'/xac-thuc-email?token={token}')
+        assert 'E-mail đã được xác thực' in body
+        status, headers, body = self.post('/dang-nhap', {
+                'email': email, 'password': password})
+        assert status == 303, body
+        return self
