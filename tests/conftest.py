@@ -156,3 +156,8 @@ def live_server(tmp_path_factory):
         if backend == 'postgresql':
             subprocess.run(['dropdb', '-h', '/var/run/postgresql',
                     '--if-exists', database], check=False)
+
+
+# The portal's fixtures (live server with the test procedures, Chromium):
+# defined once here so that session-scoped ones are shared by every module.
+from tests.portal_fixtures import browser, desktop, phone, portal  # noqa: E402,F401,I001

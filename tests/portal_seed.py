@@ -30,10 +30,11 @@ def seed(database):
         Agency = pool.get('gov.agency')
         sector = (Sector.search([('code', '=', 'TEST.TP')]) or [None])[0]
         if not sector:
-            sector = Sector(code='TEST.TP', name='Tư pháp')
+            sector = Sector(code='TEST.TP', name='Tư pháp (kiểm thử)')
             sector.save()
         fields = {}
-        for code, name in [('TEST.HT', 'Hộ tịch'), ('TEST.XD', 'Xây dựng')]:
+        for code, name in [('TEST.HT', 'Hộ tịch (kiểm thử)'),
+                ('TEST.XD', 'Xây dựng (kiểm thử)')]:
             field = (Field.search([('code', '=', code)]) or [None])[0]
             if not field:
                 field = Field(code=code, name=name, sector=sector)

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.portal_fixtures import Client, csrf_token, portal  # noqa: F401
+from tests.portal_fixtures import Client, csrf_token
 from tests.portal_seed import BIRTH
 
 PDF = b'%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'

@@ -6,7 +6,7 @@ counts the service's dossiers.
 R-SUB-4, R-LOOK-2, R-LOOK-3, R-NOT-1, R-CAT-3."""
 import re
 
-from tests.portal_fixtures import Client, portal  # noqa: F401
+from tests.portal_fixtures import Client
 from tests.portal_seed import BIRTH
 from tests.test_portal_attacks import PDF, PNG, submit_dossier
 

@@ -8,10 +8,8 @@ R-AG-4, R-CAT-2, R-SUB-1, R-SUB-4, R-SUB-7, R-SUB-8, R-LOOK-1, R-LOOK-2,
 R-LOOK-3, R-NOT-2, R-L10N-1, R-A11Y-1."""
 import re
 
-import pytest
 
-from tests.portal_fixtures import (  # noqa: F401
-    browser, check_page, desktop, phone, portal, shot)
+from tests.portal_fixtures import check_page
 from tests.portal_seed import BIRTH
 
 PDF = b'%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'

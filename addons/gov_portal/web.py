@@ -155,7 +155,7 @@ def _static_version():
 STATIC_VERSION = _static_version()
 
 
-def render_template(template_name, lang='vi', /, **values):
+def render_template(template_name, /, lang='vi', **values):
     values.setdefault('lang', lang)
     values.setdefault('_', lambda msg, /, **kw: translate(msg, lang, **kw))
     values.setdefault('province', PROVINCE)
