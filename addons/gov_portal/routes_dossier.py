@@ -8,6 +8,7 @@ Every dossier page is the signed-in citizen's own: dossiers are found
 with gov.dossier.search_owned (never a free search) and another citizen's
 code, file or receipt answers 404, as an unknown one does."""
 import datetime as dt
+import logging
 import math
 import secrets
 from decimal import Decimal
@@ -24,6 +25,7 @@ from .routes_catalogue import published_procedure
 from .web import PageError, page
 from .web_user import PHONE, normalize_phone, valid_identification
 
+logger = logging.getLogger(__name__)
 MAX_REQUEST = 64 * 1024 * 1024  # the whole form; each file has its own limit
 PAGE_SIZE = 20
 APPLICANT_FIELDS = ('applicant_name', 'applicant_id_number',
@@ -248,6 +250,10 @@ def _post_submit(portal, procedure, user):
         else:
             errors['agency'] = _('Vui lòng chọn nơi nộp hồ sơ.')
             agency = None
+    if action == 'draft':
+        # A draft may be incomplete: only wrong values are reported.
+        errors = {k: v for k, v in errors.items()
+            if (form.get(k) or '').strip()}
     uploads = read_uploads(portal, procedure.components, errors)
 
     # Everything valid is kept in the draft: nothing typed or uploaded is
@@ -420,11 +426,13 @@ def receipt(portal, code):
     the online submission."""
     dossier = owned(portal, code)
     if dossier.received_date:
-        Report = portal.pool.get('gov.dossier.receipt', type='report')
         try:
+            Report = portal.pool.get('gov.dossier.receipt', type='report')
             ext, content, _, _ = Report.execute([dossier.id], {})
-        except UserError:
-            pass
+        except Exception:
+            # The printable confirmation below is better than an error.
+            logger.warning('receipt of %s not printed', dossier.code,
+                exc_info=True)
         else:
             return file_response(f'bien-nhan-{dossier.code}.{ext}', content,
                 'application/pdf' if ext == 'pdf' else 'text/html')
