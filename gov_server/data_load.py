@@ -9,6 +9,8 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+from gov_server.data_procedures import load_procedures
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / 'data'
 
@@ -116,7 +118,7 @@ def load_translations(pool):
     return load_framework_translations(pool)
 
 
-LOADERS = [load_translations, load_agencies, load_holidays]
+LOADERS = [load_translations, load_agencies, load_holidays, load_procedures]
 DEMO_LOADERS = [load_users]
 
 
