@@ -84,10 +84,22 @@ def axe_violations(page, impacts=('serious', 'critical')):
 
 
 def check_page(page, name):
-    "Screenshot the page and assert axe finds nothing serious (R-A11Y-1)."
-    shot(page, name)
-    violations = axe_violations(page)
-    assert not violations, f'{name}: ' + '\n'.join(violations)
+    """Screenshot the page at phone and desktop width and assert axe finds
+    nothing serious or critical at either (R-A11Y-1)."""
+    original = page.viewport_size
+    try:
+        for width in WIDTHS.values():
+            page.set_viewport_size({'width': width,
+                    'height': original['height']})
+            shot(page, name)
+            violations = axe_violations(page)
+            assert not violations, f'{name} at {width}px: ' + '\n'.join(
+                violations)
+            # Nothing wider than the screen on a phone.
+            overflow = page.evaluate('document.documentElement.scrollWidth')
+            assert overflow <= width, f'{name}: {overflow}px wide at {width}px'
+    finally:
+        page.set_viewport_size(original)
 
 
 def request(server, method, path, data=None, headers=None, source=None,

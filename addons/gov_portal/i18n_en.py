@@ -214,6 +214,7 @@ EN = {
     'Xóa ký tự cuối': 'Delete the last character',
     'Xóa hết': 'Clear',
     'Tra cứu hồ sơ khác': 'Look up another dossier',
+    'Xóa màn hình': 'Clear the screen',
     'Màn hình tự xóa sau 1 phút không sử dụng.':
         'The screen clears itself after one minute without use.',
     # Dossier states
@@ -227,4 +228,191 @@ EN = {
     'Đã trả kết quả': 'Completed',
     'Đã rút hồ sơ': 'Withdrawn',
     'Tạm dừng xử lý': 'Suspended',
+        # Dossiers, submission, e-mails
+    'Bước xử lý':
+        'Step',
+    'Bạn chưa có hồ sơ nào.':
+        'You have no dossier yet.',
+    'Bạn chưa có thông báo nào.':
+        'You have no notification yet.',
+    'Bạn có %(n)s thông báo mới.':
+        'You have %(n)s new notifications.',
+    'Bắt đầu xử lý':
+        'Processing started',
+    'Bổ sung hồ sơ':
+        'Supplement the dossier',
+    'Chuyển bước xử lý':
+        'Forwarded to the next step',
+    'Chuyển cơ quan phối hợp':
+        'Transferred to a cooperating agency',
+    'Chào %(name)s,':
+        'Hello %(name)s,',
+    'Chưa có thông báo.':
+        'No notification yet.',
+    'Chưa thực hiện được:':
+        'Could not be done:',
+    'Chờ cơ quan kiểm tra, tiếp nhận. Giấy tiếp nhận hồ sơ và hẹn trả kết quả được cấp khi hồ sơ được tiếp nhận.':
+        'Waiting for the agency to check and receive it. The receipt with the appointment date is issued once the dossier is received.',
+    'Cách nhận kết quả':
+        'How to collect the result',
+    'Có kết quả':
+        'Result ready',
+    'Cơ quan sẽ kiểm tra hồ sơ và thông báo cho bạn qua Cổng, e-mail và tin nhắn.':
+        'The agency will check the dossier and tell you on the portal, by e-mail and by text message.',
+    'Cơ quan yêu cầu bổ sung, sửa đổi:':
+        'The agency asks you to add or correct:',
+    'Cảm ơn bạn. Tài khoản đã sẵn sàng, mời bạn đăng nhập.':
+        'Thank you. Your account is ready; please log in.',
+    'Cảnh báo sắp quá hạn':
+        'Due soon',
+    'E-mail của bạn chưa được xác thực. Chúng tôi vừa gửi lại thư xác thực đến %(email)s.':
+        'Your e-mail is not verified yet. We sent the verification e-mail again to %(email)s.',
+    'Giấy biên nhận':
+        'Receipt',
+    'Giấy tờ đã nộp':
+        'Documents submitted',
+    'Giấy xác nhận nộp hồ sơ trực tuyến':
+        'Confirmation of online submission',
+    'Gửi bổ sung':
+        'Send the supplement',
+    'Hãy ghi lại mã hồ sơ và mã PIN: ai có mã PIN mới xem được đầy đủ họ tên người nộp khi tra cứu.':
+        "Keep the dossier code and the PIN: only someone with the PIN sees the submitter's full name in the lookup.",
+    'Hẹn trả':
+        'Due on',
+    'Hồ sơ':
+        'Dossier',
+    'Hồ sơ %(procedure)s đã được gửi đến %(agency)s.':
+        'Your dossier for %(procedure)s was sent to %(agency)s.',
+    'Hồ sơ chưa nộp được. Vui lòng sửa các mục sau:':
+        'The dossier was not submitted. Please correct the following:',
+    'Hồ sơ đã rút sẽ không được giải quyết tiếp. Bạn có thể nộp lại hồ sơ mới khi cần.':
+        'A withdrawn dossier is not processed any further. You may submit a new one when needed.',
+    'Kết quả giải quyết':
+        'Timeliness',
+    'Kết quả điện tử':
+        'Electronic result',
+    'Liên kết xác thực không đúng hoặc đã được dùng. Nếu bạn chưa xác thực, hãy đăng nhập để nhận thư mới.':
+        'The verification link is wrong or was already used. If you have not verified yet, log in to receive a new e-mail.',
+    'Liên kết đặt lại mật khẩu không đúng hoặc đã hết hạn. Vui lòng yêu cầu liên kết mới.':
+        'The password reset link is wrong or has expired. Please ask for a new one.',
+    'Lý do rút hồ sơ':
+        'Reason for withdrawing',
+    'Lưu lúc':
+        'Saved at',
+    'Lưu nháp':
+        'Save draft',
+    'Mã PIN tra cứu':
+        'Lookup PIN',
+    'Mật khẩu đã được thay đổi. Mời bạn đăng nhập.':
+        'Your password was changed. Please log in.',
+    'Mỗi giấy tờ một tệp PDF hoặc ảnh chụp rõ nét (JPG, PNG).':
+        'One PDF file or sharp photo (JPG, PNG) per document.',
+    'Mới':
+        'New',
+    'Ngày nộp':
+        'Submitted on',
+    'Ngày/tháng/năm, ví dụ 05/01/2026.':
+        'Day/month/year, e.g. 05/01/2026.',
+    'Nhận bản điện tử trên Cổng':
+        'Electronic copy on the portal',
+    'Nhận qua dịch vụ bưu chính':
+        'By postal service',
+    'Nhận tại Bộ phận Một cửa':
+        'At the one-stop desk',
+    'Nơi nộp hồ sơ':
+        'Where to submit',
+    'Nếu %(email)s là e-mail của một tài khoản, thư hướng dẫn đặt lại mật khẩu đã được gửi đến đó.':
+        'If %(email)s is the e-mail of an account, instructions to reset the password were sent there.',
+    'Nếu bạn không yêu cầu, vui lòng bỏ qua thư này.':
+        'If you did not ask for this, please ignore this e-mail.',
+    'Nộp hồ sơ':
+        'Submit',
+    'Quay lại hồ sơ':
+        'Back to the dossier',
+    'Quá hạn':
+        'Late',
+    'Quá trình xử lý':
+        'Processing history',
+    'Rút hồ sơ':
+        'Withdraw the dossier',
+    'Theo dõi hồ sơ':
+        'Follow the dossier',
+    'Thông tin tờ khai':
+        'Form',
+    'Tiếp nhận hồ sơ':
+        'Dossier received',
+    'Tiếp tục xử lý':
+        'Processing resumed',
+    'Trước hạn':
+        'Early',
+    'Trả kết quả':
+        'Result returned',
+    'Trả lại bước trước':
+        'Sent back a step',
+    'Tìm thủ tục để nộp hồ sơ':
+        'Find a procedure to submit a dossier',
+    'Tổng phải nộp':
+        'Total to pay',
+    'Từ chối giải quyết':
+        'Rejected',
+    'Vui lòng cho biết lý do rút hồ sơ.':
+        'Please give the reason for withdrawing.',
+    'Vui lòng chọn nơi nộp hồ sơ.':
+        'Please choose where to submit.',
+    'Vui lòng chọn ít nhất một tệp bổ sung.':
+        'Please choose at least one file.',
+    'Vui lòng nhập họ và tên người nộp.':
+        "Please enter the submitter's full name.",
+    'Vui lòng tải lên "%(name)s" (bắt buộc).':
+        'Please upload "%(name)s" (required).',
+    'Xem giấy biên nhận':
+        'See the receipt',
+    'Xác nhận rút hồ sơ':
+        'Confirm the withdrawal',
+    'Xác thực địa chỉ e-mail — Cổng dịch vụ công tỉnh Đắk Nông':
+        'Verify your e-mail address — Đắk Nông public service portal',
+    'Yêu cầu bổ sung, sửa đổi hồ sơ':
+        'Supplement requested',
+    'bắt buộc':
+        'required',
+    'chọn tệp khác để thay':
+        'choose another file to replace it',
+    'tải mẫu':
+        'download the form',
+    'Điền sẵn từ thông tin tài khoản của bạn; sửa nếu cần.':
+        'Pre-filled from your account; change it if needed.',
+    'Đánh dấu tất cả là đã đọc':
+        'Mark all as read',
+    'Đã gửi hồ sơ bổ sung.':
+        'The supplement was sent.',
+    'Đã lưu bản nháp. Bạn có thể quay lại hoàn thiện và nộp sau tại mục "Hồ sơ của tôi".':
+        'Draft saved. You can come back to finish and submit it from "My dossiers".',
+    'Đã nộp hồ sơ':
+        'Dossier submitted',
+    'Đã nộp hồ sơ thành công':
+        'Dossier submitted',
+    'Đã rút hồ sơ.':
+        'The dossier was withdrawn.',
+    'Đã tải lên':
+        'Uploaded',
+    'Đã đánh dấu tất cả là đã đọc.':
+        'All marked as read.',
+    'Đúng hạn':
+        'On time',
+    'Đặt lại mật khẩu — Cổng dịch vụ công tỉnh Đắk Nông':
+        'Reset your password — Đắk Nông public service portal',
+    'Địa chỉ':
+        'Address',
+    'Định dạng':
+        'Formats',
+    '— Chọn —':
+        '— Choose —',
+    'Bạn vừa đăng ký tài khoản trên Cổng dịch vụ công trực tuyến tỉnh Đắk Nông. Vui lòng mở liên kết sau để xác thực địa chỉ e-mail:':
+        'You registered on the Đắk Nông online public service portal. Please open this link to verify your e-mail address:',
+    'Bạn đã nhập sai quá nhiều lần. Vì an toàn, tài khoản tạm thời bị khóa đăng nhập; vui lòng thử lại sau %(minutes)s phút hoặc dùng chức năng "Quên mật khẩu".':
+        'Too many wrong attempts. For your safety, logging in is blocked for a while; please try again in %(minutes)s minutes or use "Forgot your password".',
+    'Có yêu cầu đặt lại mật khẩu cho tài khoản %(email)s. Mở liên kết sau để đặt mật khẩu mới (hiệu lực 24 giờ):':
+        'Someone asked to reset the password of %(email)s. Open this link to set a new password (valid 24 hours):',
+    'Tài khoản đã được tạo. Chúng tôi đã gửi thư đến %(email)s. Vui lòng mở liên kết trong thư để xác thực e-mail, sau đó đăng nhập.':
+        'Your account was created. We sent an e-mail to %(email)s. Please open its link to verify your e-mail, then log in.',
     }

@@ -5,7 +5,9 @@
 import math
 from urllib.parse import urlencode
 
+from trytond.cache import Cache
 from trytond.protocols.wrappers import Response
+from trytond.transaction import Transaction
 
 from .web import PageError, page
 
@@ -32,8 +34,22 @@ def published_procedure(pool, code):
     return procedures[0]
 
 
+_filter_cache = Cache('gov_portal.filter_options', duration=300)
+
+
 def filter_options(pool):
-    "The values of each filter that published procedures use."
+    """The values of each filter that published procedures use (cached
+    five minutes per language: the catalogue changes rarely)."""
+    key = Transaction().language
+    cached = _filter_cache.get(key)
+    if cached is not None:
+        return cached
+    result = _filter_options(pool)
+    _filter_cache.set(key, result)
+    return result
+
+
+def _filter_options(pool):
     Procedure = pool.get('gov.procedure')
     procedures = Procedure.search([('state', '=', 'published')])
     options = {name: {} for name in FILTERS}
@@ -49,7 +65,8 @@ def filter_options(pool):
         if procedure.service_level:
             options['service_level'][procedure.service_level.id] = (
                 procedure.service_level.name)
-    return {name: sorted(values.items(), key=lambda i: i[1])
+    return {name: sorted(([k, v] for k, v in values.items()),
+            key=lambda i: i[1])
         for name, values in options.items()}
 
 
