@@ -451,29 +451,25 @@ def notification_model(pool):
         return None
 
 
-def notification_domain(portal, dossier=None):
-    domain = [('channel', '=', 'portal')]
-    if dossier is not None:
-        domain.append(('dossier', '=', dossier.id))
-    else:
-        domain.append(('dossier.web_user', '=', portal.user.id))
-    return domain
-
-
 def notifications(portal, dossier=None, limit=50):
+    "The portal notifications of the signed-in citizen (of one dossier)."
     Notification = notification_model(portal.pool)
     if Notification is None or portal.user is None:
         return []
-    return Notification.search(notification_domain(portal, dossier),
-        order=[('create_date', 'DESC'), ('id', 'DESC')], limit=limit)
+    if dossier is None:
+        return Notification.portal_inbox(portal.user, limit=limit)
+    return Notification.search([
+            ('web_user', '=', portal.user.id),
+            ('channel', '=', 'portal'),
+            ('dossier', '=', dossier.id),
+            ], order=[('create_date', 'DESC'), ('id', 'DESC')], limit=limit)
 
 
 def unread_count(portal):
     Notification = notification_model(portal.pool)
-    if Notification is None or 'read_date' not in Notification._fields:
+    if Notification is None or portal.user is None:
         return 0
-    return Notification.search_count(notification_domain(portal)
-        + [('read_date', '=', None)])
+    return len(Notification.portal_inbox(portal.user, unread=True))
 
 
 @page('/thong-bao', methods=('GET', 'POST'))
@@ -482,11 +478,8 @@ def inbox(portal):
     portal.require_user()
     Notification = notification_model(portal.pool)
     items = notifications(portal, limit=100)
-    if (portal.request.method == 'POST' and Notification is not None
-            and 'read_date' in Notification._fields):
-        unread = [n for n in items if not n.read_date]
-        if unread:
-            Notification.write(unread, {'read_date': dt.datetime.now()})
+    if portal.request.method == 'POST' and Notification is not None:
+        Notification.portal_mark_read(items, portal.user)
         portal.flash(portal._('Đã đánh dấu tất cả là đã đọc.'))
         items = notifications(portal, limit=100)
     return portal.render('inbox.html', items=items,
