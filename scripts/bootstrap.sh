@@ -32,6 +32,8 @@ if command -v dpkg-query >/dev/null; then
     if [ "$WITH_TEST" = 1 ]; then
         command -v pg_ctlcluster >/dev/null || apt_install postgresql
         apt_install chromium poppler-utils
+        # ClamAV's daemon for the malware scan tests (gov_dossier/tests/test_scan.py).
+        apt_install clamav-daemon
     fi
 fi
 

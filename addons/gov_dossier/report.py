@@ -1,0 +1,629 @@
+# This file is part of the Đắk Nông one-stop public service platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+"""Printed documents of a dossier (R-PROC-5, R-SUB-5, R-FEE-1).
+
+The forms of Thông tư 01/2018/TT-VPCP, in Vietnamese, A4, as PDF rendered
+by weasyprint from the Genshi HTML templates of report/ (ir.action.report
+with template_extension "html", see report.xml):
+
+- 01 ``gov.dossier.receipt``  Giấy tiếp nhận hồ sơ và hẹn trả kết quả (with
+  the dossier code, PIN, dates, components, fees in figures and in words
+  and the QR code of the lookup URL);
+- 02 ``gov.dossier.supplement`` Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ;
+- 03 ``gov.dossier.refusal``  Phiếu từ chối tiếp nhận giải quyết hồ sơ;
+- 04 ``gov.dossier.apology``  Phiếu xin lỗi và hẹn lại ngày trả kết quả;
+- 06 ``gov.dossier.control``  Phiếu kiểm soát quá trình giải quyết hồ sơ.
+
+Templates receive `docs`: one plain dict per dossier built by
+`DossierReport.values()` — the only place that knows the dossier model — and
+format helpers; they can be replaced by an administrator (Administration ▸
+User Interface ▸ Actions ▸ Reports) without code.
+
+Configuration (trytond.conf, section ``[gov]``): ``portal_url`` (the public
+address of the portal, used in the QR code: ``<portal_url>/tra-cuu/<code>
+?t=<qr token>``; set it in production — unset, the address of the current
+request, or http://127.0.0.1:8000), ``place_name`` (the place
+in "Đắk Nông, ngày … tháng … năm …"; default Đắk Nông).
+"""
+import datetime as dt
+import os
+import re
+import urllib.parse
+from decimal import Decimal
+
+from genshi.core import Markup
+from num2words import num2words
+
+import trytond.config as config
+from trytond.i18n import gettext
+from trytond.model import ModelView, fields
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.report import Report
+from trytond.transaction import Transaction, without_check_access
+from trytond.wizard import Button, StateReport, StateView, Wizard
+
+from .exceptions import DossierWorkflowError
+
+REPORT_DIR = os.path.join(os.path.dirname(__file__), 'report')
+DEFAULT_PORTAL_URL = 'http://127.0.0.1:8000'
+TIMELINESS_VI = {
+    'early': "Trước hạn",
+    'on_time': "Đúng hạn",
+    'late': "Quá hạn",
+    }
+RETURN_METHOD_VI = {
+    'desk': "Tại Bộ phận Một cửa",
+    'postal': "Qua dịch vụ bưu chính công ích",
+    'online': "Trực tuyến trên Cổng dịch vụ công",
+    }
+FEE_KIND_VI = {
+    'fee': "Phí",
+    'charge': "Lệ phí",
+    'postal': "Cước bưu chính",
+    }
+PAYMENT_TIME_VI = {
+    'before': "nộp khi nộp hồ sơ",
+    'on_collection': "nộp khi nhận kết quả",
+    }
+
+
+# ------------------------------------------------------------ formatting
+def portal_url():
+    """[gov] portal_url; unset, the address the current request came to
+    (development), else http://127.0.0.1:8000."""
+    url = config.get('gov', 'portal_url', default=None)
+    if not url:
+        request = (Transaction().context or {}).get('_request') or {}
+        if request.get('http_host'):
+            url = f"{request.get('scheme') or 'http'}://{request['http_host']}"
+    return (url or DEFAULT_PORTAL_URL).rstrip('/')
+
+
+def place_name():
+    return config.get('gov', 'place_name', default="Đắk Nông") or "Đắk Nông"
+
+
+def lookup_url(code, token):
+    """The QR payload: the portal's lookup page of the dossier, with the QR
+    token that opens it without typing the code (R-SUB-5, R-LOOK-1)."""
+    url = f'{portal_url()}/tra-cuu/{urllib.parse.quote(code or "", safe="")}'
+    if token:
+        url += '?' + urllib.parse.urlencode({'t': token})
+    return url
+
+
+def qr_svg(payload, size_mm=28):
+    "The QR code of payload as an inline SVG element (Markup)."
+    import qrcode
+    import qrcode.image.svg
+    qr = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, border=2,
+        image_factory=qrcode.image.svg.SvgPathImage)
+    qr.add_data(payload)
+    qr.make(fit=True)
+    svg = qr.make_image().to_string(encoding='unicode')
+    svg = re.sub(r'^<\?xml[^>]*>\s*', '', svg)
+    svg = re.sub(r'width="[^"]*"', f'width="{size_mm}mm"', svg, count=1)
+    svg = re.sub(r'height="[^"]*"', f'height="{size_mm}mm"', svg, count=1)
+    return Markup(svg)
+
+
+def group_digits(value):
+    "1234567 → '1.234.567' (Vietnamese thousands separator)."
+    value = int(Decimal(value or 0).quantize(Decimal(1)))
+    sign = '-' if value < 0 else ''
+    return sign + f'{abs(value):,}'.replace(',', '.')
+
+
+def format_amount(value):
+    "1234567 → '1.234.567 đồng'."
+    return f'{group_digits(value)} đồng'
+
+
+def _group_words(group, leading):
+    """Words of a 3-digit group. A group that is not the first one says its
+    empty hundreds: 1.005 → một nghìn không trăm lẻ năm."""
+    if leading:
+        return num2words(group, lang='vi')
+    if group < 10:
+        return 'không trăm lẻ ' + num2words(group, lang='vi')
+    if group < 100:
+        return 'không trăm ' + num2words(group, lang='vi')
+    return num2words(group, lang='vi')
+
+
+def number_in_words(value):
+    "An integer in Vietnamese words, lower case."
+    value = int(value)
+    if value < 0:
+        return 'âm ' + number_in_words(-value)
+    if value == 0:
+        return 'không'
+    text = _words(value, leading=True)
+    # Usage of official documents: 24 → hai mươi tư (4 after "mươi").
+    return re.sub(r'mươi bốn\b', 'mươi tư', text)
+
+
+def _words(value, leading):
+    "Words of value >= 1; leading: no group before it was said."
+    parts = []
+    if value >= 10 ** 9:
+        billions, value = divmod(value, 10 ** 9)
+        parts.append(_words(billions, leading) + ' tỷ')
+        leading = False
+    for size, unit in ((10 ** 6, 'triệu'), (10 ** 3, 'nghìn'), (1, '')):
+        group = value // size % 1000
+        if not group:
+            continue
+        parts.append(_group_words(group, leading) + (' ' + unit if unit else ''))
+        leading = False
+    return ' '.join(parts)
+
+
+def amount_in_words(value):
+    """An amount in đồng in Vietnamese words, capitalised (R-FEE-1):
+    1234567 → 'Một triệu hai trăm ba mươi tư nghìn năm trăm sáu mươi bảy
+    đồng'."""
+    value = int(Decimal(value or 0).quantize(Decimal(1)))
+    words = number_in_words(value) + ' đồng'
+    return words[:1].upper() + words[1:]
+
+
+def format_days(value):
+    "Working days as written in Vietnamese: 5, 0,5, 1,5."
+    if value is None:
+        return ''
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return str(int(value))
+    return str(value.normalize()).replace('.', ',')
+
+
+def format_date(value):
+    "dd/mm/yyyy (R-L10N-1)."
+    if not value:
+        return ''
+    return value.strftime('%d/%m/%Y')
+
+
+def format_time(value):
+    "A local datetime: '14 giờ 05 phút, ngày 03/03/2025'."
+    if not value:
+        return ''
+    if not isinstance(value, dt.datetime):
+        return 'ngày ' + format_date(value)
+    return (f'{value.hour:02d} giờ {value.minute:02d} phút, '
+        f'ngày {format_date(value)}')
+
+
+def format_clock(value):
+    "A local datetime's time: '14:05'."
+    if not value or not isinstance(value, dt.datetime):
+        return ''
+    return value.strftime('%H:%M')
+
+
+def format_short_time(value):
+    "A local datetime: '14:05 03/03/2025'."
+    if not value:
+        return ''
+    return value.strftime('%H:%M %d/%m/%Y')
+
+
+def long_date(value, place=None):
+    "'Đắk Nông, ngày 03 tháng 03 năm 2025'."
+    place = place or place_name()
+    if not value:
+        return f'{place}, ngày ..... tháng ..... năm .....'
+    return (f'{place}, ngày {value.day:02d} tháng {value.month:02d} '
+        f'năm {value.year}')
+
+
+def upper(text):
+    return (text or '').upper()
+
+
+def read_css():
+    with open(os.path.join(REPORT_DIR, 'style.css'), encoding='utf-8') as f:
+        return Markup(f.read())
+
+
+def helpers():
+    "The names every dossier template may use."
+    return {
+        'css': read_css(),
+        'format_amount': format_amount,
+        'amount_in_words': amount_in_words,
+        'group_digits': group_digits,
+        'format_date': format_date,
+        'format_days': format_days,
+        'format_time': format_time,
+        'format_short_time': format_short_time,
+        'format_clock': format_clock,
+        'long_date': long_date,
+        'upper': upper,
+        'Markup': Markup,
+        }
+
+
+# ------------------------------------------------------- plain rendering
+def render_template(name, **values):
+    """Render report/<name>.html with the helpers and values, as the
+    ir.action.report does (relatorio's Genshi markup template)."""
+    import io
+
+    import relatorio.reporting
+    loader = relatorio.reporting.MIMETemplateLoader()
+    klass = loader.factories[loader.get_type('text/html')]
+    with open(os.path.join(REPORT_DIR, name + '.html'), 'rb') as f:
+        template = klass(io.BytesIO(f.read()))
+    context = helpers()
+    context.update(values)
+    data = template.generate(**context).render()
+    if hasattr(data, 'getvalue'):
+        data = data.getvalue()
+    return data
+
+
+def html_to_pdf(html):
+    "The PDF of an HTML document, with the same call as trytond's reports."
+    import weasyprint
+    return weasyprint.HTML(
+        string=html,
+        url_fetcher=weasyprint.URLFetcher(
+            allowed_protocols={'http', 'https'}),
+        ).write_pdf()
+
+
+# --------------------------------------------------------------- reports
+class DossierReport(Report):
+    "Base of the dossier documents: builds one `doc` dict per dossier."
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        context = super().get_context(records, header, data)
+        context.update(helpers())
+        context['docs'] = [cls.values(r, data) for r in records]
+        return context
+
+    @classmethod
+    def _local(cls, value, agency=None):
+        if not value:
+            return None
+        Calendar = Pool().get('gov.calendar')
+        return Calendar.to_local(value, agency)
+
+    @classmethod
+    def _today(cls, agency=None):
+        Dossier = Pool().get('gov.dossier')
+        return Dossier._today(agency)
+
+    @classmethod
+    def _last_history(cls, dossier, event):
+        entries = [h for h in dossier.history if h.event == event]
+        entries.sort(key=lambda h: (h.date, h.id))
+        return entries[-1] if entries else None
+
+    @classmethod
+    def _fees(cls, procedure):
+        fees = []
+        for fee in sorted(procedure.fees,
+                key=lambda f: (f.sequence or 0, f.id)):
+            fees.append({
+                    'kind': FEE_KIND_VI.get(fee.kind, fee.kind),
+                    'condition': fee.condition or '',
+                    'conditional': fee.conditional,
+                    'amount': fee.amount or Decimal(0),
+                    'payment_time': PAYMENT_TIME_VI.get(
+                        fee.payment_time, ''),
+                    })
+        return fees
+
+    @classmethod
+    def _components(cls, dossier):
+        """The components received: those with a file in the dossier; for a
+        paper dossier without scans, the mandatory ones of the procedure
+        (the desk checked them before receiving)."""
+        by_component = {}
+        for document in dossier.documents:
+            if document.kind == 'component' and document.component:
+                by_component.setdefault(document.component.id, []).append(
+                    document)
+        components = sorted(dossier.procedure.components,
+            key=lambda c: (c.sequence or 0, c.id))
+        missing = {c.id for c in dossier.supplement_components}
+        if by_component:
+            received = [c for c in components if c.id in by_component]
+        else:
+            received = [c for c in components
+                if c.mandatory and c.id not in missing]
+        result = []
+        for component in received:
+            files = by_component.get(component.id, [])
+            result.append({
+                    'name': component.name,
+                    'originals': component.originals or 0,
+                    'copies': component.copies or 0,
+                    'files': len(files),
+                    })
+        return result
+
+    @classmethod
+    def _return_place(cls, dossier):
+        agency = dossier.agency
+        method = dossier.return_method or dossier._default_return_method()
+        if method == 'postal':
+            return ("Qua dịch vụ bưu chính công ích, đến địa chỉ: "
+                + (dossier.applicant_address or ''))
+        if method == 'online':
+            return ("Trực tuyến trên Cổng dịch vụ công: " + portal_url()
+                + " (mục Hồ sơ của tôi)")
+        place = "Bộ phận Một cửa – " + agency.name
+        if agency.address:
+            place += ", " + agency.address
+        return place
+
+    @classmethod
+    def values(cls, dossier, data):
+        "The values the templates show, for one dossier."
+        agency = dossier.agency
+        parent = agency.parent
+        received_at = cls._local(dossier.received_date, agency)
+        fees = cls._fees(dossier.procedure)
+        total = sum((f['amount'] for f in fees if not f['conditional']),
+            Decimal(0))
+        url = lookup_url(dossier.code, dossier.qr_token)
+        organisation = (dossier.applicant_name
+            if dossier.applicant_kind == 'organisation' else None)
+        return {
+            'agency_parent': parent.name if parent else '',
+            'agency': agency.name,
+            'agency_address': agency.address or '',
+            'agency_phone': agency.phone or '',
+            'agency_email': agency.email or '',
+            'place': place_name(),
+            'code': dossier.code or '',
+            'pin': dossier.pin or '',
+            'procedure': dossier.procedure.name,
+            'procedure_code': dossier.procedure.code,
+            'applicant': dossier.submitter_name or dossier.applicant_name
+            or '',
+            'organisation': organisation,
+            'address': (dossier.applicant_address or '').replace('\n', ', '),
+            'phone': dossier.applicant_phone or '',
+            'email': dossier.applicant_email or '',
+            'id_number': dossier.applicant_id_number or '',
+            'channel': dossier.channel,
+            'received_at': received_at,
+            'due_date': dossier.due_date,
+            'processing_days': dossier.processing_days,
+            'components': cls._components(dossier),
+            'fees': fees,
+            'fee_total': total,
+            'return_place': cls._return_place(dossier),
+            'receiver': (dossier.received_by.name
+                if dossier.received_by else ''),
+            'portal_url': portal_url(),
+            'lookup_url': url,
+            'qr': qr_svg(url),
+            'today': cls._today(agency),
+            }
+
+
+class ReceiptReport(DossierReport):
+    "01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả (R-SUB-5, R-FEE-1)."
+    __name__ = 'gov.dossier.receipt'
+
+    @classmethod
+    def values(cls, dossier, data):
+        if not dossier.code or not dossier.received_date and (
+                dossier.state == 'draft'):
+            raise DossierWorkflowError(gettext(
+                    'gov_dossier.msg_report_receipt_state',
+                    dossier=dossier.rec_name))
+        values = super().values(dossier, data)
+        values['date'] = (values['received_at'].date()
+            if values['received_at'] else values['today'])
+        return values
+
+
+class SupplementReport(DossierReport):
+    "02 — Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (R-NOT-1, R-SUB-4)."
+    __name__ = 'gov.dossier.supplement'
+
+    @classmethod
+    def values(cls, dossier, data):
+        if not dossier.supplement_reason and not (
+                dossier.supplement_components):
+            raise DossierWorkflowError(gettext(
+                    'gov_dossier.msg_report_no_supplement',
+                    dossier=dossier.rec_name))
+        values = super().values(dossier, data)
+        entry = cls._last_history(dossier, 'supplement')
+        values['date'] = (cls._local(entry.date, dossier.agency).date()
+            if entry else values['today'])
+        values['officer'] = entry.user.name if entry and entry.user else ''
+        values['missing'] = [c.name for c in sorted(
+                dossier.supplement_components,
+                key=lambda c: (c.sequence or 0, c.id))]
+        values['reason'] = dossier.supplement_reason or ''
+        return values
+
+
+class RefusalReport(DossierReport):
+    "03 — Phiếu từ chối tiếp nhận giải quyết hồ sơ."
+    __name__ = 'gov.dossier.refusal'
+
+    @classmethod
+    def values(cls, dossier, data):
+        if dossier.state != 'rejected':
+            raise DossierWorkflowError(gettext(
+                    'gov_dossier.msg_report_not_rejected',
+                    dossier=dossier.rec_name))
+        values = super().values(dossier, data)
+        entry = cls._last_history(dossier, 'rejected')
+        values['date'] = (cls._local(entry.date, dossier.agency).date()
+            if entry else values['today'])
+        values['officer'] = entry.user.name if entry and entry.user else ''
+        values['reason'] = dossier.rejection_reason or ''
+        return values
+
+
+class ApologyReport(DossierReport):
+    "04 — Phiếu xin lỗi và hẹn lại ngày trả kết quả (R-PROC-4)."
+    __name__ = 'gov.dossier.apology'
+
+    @classmethod
+    def values(cls, dossier, data):
+        if not dossier.apology_due_date:
+            raise DossierWorkflowError(gettext(
+                    'gov_dossier.msg_report_no_apology',
+                    dossier=dossier.rec_name))
+        values = super().values(dossier, data)
+        values['date'] = dossier.apology_date or values['today']
+        values['reason'] = dossier.apology_reason or ''
+        values['new_due_date'] = dossier.apology_due_date
+        return values
+
+
+class ControlReport(DossierReport):
+    "06 — Phiếu kiểm soát quá trình giải quyết hồ sơ (R-PROC-4)."
+    __name__ = 'gov.dossier.control'
+
+    @classmethod
+    def values(cls, dossier, data):
+        if not dossier.received_date:
+            raise DossierWorkflowError(gettext(
+                    'gov_dossier.msg_report_receipt_state',
+                    dossier=dossier.rec_name))
+        values = super().values(dossier, data)
+        steps = sorted(
+            (s for s in dossier.steps
+                if s.start_date and s.state != 'cancelled'),
+            key=lambda s: (s.start_date, s.sequence or 0, s.id))
+        rows = []
+        previous = None
+        for index, step in enumerate(steps, 1):
+            unit = step.unit or dossier.agency
+            if previous is None:
+                giver_unit = "Tổ chức, cá nhân"
+                giver = values['applicant']
+            else:
+                giver_unit = (previous.unit or dossier.agency).name
+                giver = previous.user.name if previous.user else ''
+            rows.append({
+                    'index': index,
+                    'step': step.name,
+                    'giver_unit': giver_unit,
+                    'giver': giver,
+                    'unit': unit.name,
+                    'receiver': step.user.name if step.user else '',
+                    'start': cls._local(step.start_date, unit),
+                    'due_date': step.due_date,
+                    'end': cls._local(step.end_date, unit),
+                    'timeliness': TIMELINESS_VI.get(step.timeliness, ''),
+                    'note': step.note or '',
+                    })
+            previous = step
+        values['rows'] = rows
+        values['date'] = values['received_at'].date()
+        values['units'] = ', '.join(dict.fromkeys(
+                r['unit'] for r in rows)) or dossier.agency.name
+        values['timeliness'] = TIMELINESS_VI.get(dossier.timeliness, '')
+        values['completed_at'] = cls._local(
+            dossier.completed_date, dossier.agency)
+        return values
+
+
+# ------------------------------------------------- the apology letter
+class Dossier(metaclass=PoolMeta):
+    __name__ = 'gov.dossier'
+
+    apology_date = fields.Date("Apology Date", readonly=True)
+    apology_reason = fields.Text(
+        "Reason of the Delay", readonly=True,
+        help="Printed on the apology letter (Phiếu xin lỗi và hẹn lại ngày "
+        "trả kết quả) and sent to the applicant.")
+    apology_due_date = fields.Date(
+        "New Appointment Date", readonly=True,
+        help="The new date promised in the apology letter; the timeliness "
+        "is still measured against the original due date.")
+
+    @classmethod
+    def copy(cls, dossiers, default=None):
+        default = default.copy() if default else {}
+        for name in ['apology_date', 'apology_reason', 'apology_due_date']:
+            default.setdefault(name)
+        return super().copy(dossiers, default=default)
+
+    @classmethod
+    def record_apology(cls, dossiers, reason, new_due_date):
+        "Store the apology letter's data and tell the applicant."
+        today = None
+        for dossier in dossiers:
+            today = dossier._today(dossier.agency)
+        with without_check_access():
+            cls.write(dossiers, {
+                    'apology_date': today,
+                    'apology_reason': reason,
+                    'apology_due_date': new_due_date,
+                    })
+        cls._on_event(cls.browse([d.id for d in dossiers]), 'apology')
+
+
+class ApologyStart(ModelView):
+    "Apology letter for a late dossier."
+    __name__ = 'gov.dossier.apology.start'
+    __string__ = "Apology Letter"
+
+    dossier = fields.Many2One('gov.dossier', "Dossier", readonly=True)
+    due_date = fields.Date("Original Due Date", readonly=True)
+    reason = fields.Text(
+        "Reason of the Delay", required=True,
+        help="Why the result could not be returned on the due date.")
+    new_due_date = fields.Date(
+        "New Appointment Date", required=True,
+        domain=[('new_due_date', '>', Eval('due_date'))])
+
+
+class Apology(Wizard):
+    """Prepare the apology letter of a late dossier (R-PROC-4): the reason
+    and the new appointment date are stored on the dossier, the applicant
+    is notified, and the letter is printed for the leader's signature."""
+    __name__ = 'gov.dossier.apology'
+
+    start = StateView('gov.dossier.apology.start',
+        'gov_dossier.dossier_apology_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Print", 'save', 'tryton-print', default=True),
+            ])
+    save = StateReport('gov.dossier.apology')
+
+    def default_start(self, fields):
+        pool = Pool()
+        Calendar = pool.get('gov.calendar')
+        dossier = self.record
+        if dossier.state not in {'received', 'processing', 'suspended',
+                'result_ready'} or not dossier.due_date:
+            raise DossierWorkflowError(gettext(
+                    'gov_dossier.msg_apology_state',
+                    dossier=dossier.rec_name))
+        today = dossier._today(dossier.agency)
+        base = max(today, dossier.due_date)
+        return {
+            'dossier': dossier.id,
+            'due_date': dossier.due_date,
+            'reason': dossier.apology_reason,
+            'new_due_date': (dossier.apology_due_date
+                or Calendar.add_working_days(base, 1, dossier.agency)),
+            }
+
+    def do_save(self, action):
+        pool = Pool()
+        Dossier = pool.get('gov.dossier')
+        dossier = self.record
+        Dossier.record_apology(
+            [dossier], self.start.reason, self.start.new_due_date)
+        return action, {'ids': [dossier.id]}
