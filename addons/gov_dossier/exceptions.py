@@ -1,0 +1,29 @@
+# This file is part of the Đắk Nông one-stop public service platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError, ValidationError
+
+
+class DossierValidationError(ValidationError):
+    "A dossier field holds an invalid value."
+
+
+class DossierStateError(UserError):
+    "The dossier cannot make this transition from its current state."
+
+
+class DossierWorkflowError(UserError):
+    "A transition is not possible with the dossier's data or steps."
+
+
+class DossierAccessError(AccessError):
+    "The user (officer or citizen) may not act on this dossier."
+
+
+class UploadError(UserError):
+    "An uploaded file is refused (size, type)."
+
+
+class CodePatternError(ValidationError):
+    "The dossier code pattern of the configuration is not usable."

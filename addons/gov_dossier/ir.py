@@ -1,0 +1,54 @@
+# This file is part of the Đắk Nông one-stop public service platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+from trytond.pool import PoolMeta
+from trytond.transaction import Transaction
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.append(
+            ('gov.dossier|send_late_warnings',
+                "Warn Unit Heads of Dossiers About to Be Late"))
+
+
+class Rule(metaclass=PoolMeta):
+    """Record rules may also use Eval('user_id'): the current user (postal
+    staff see the dossiers they submitted for any agency)."""
+    __name__ = 'ir.rule'
+
+    @classmethod
+    def _get_context(cls, model_name):
+        context = super()._get_context(model_name)
+        context['user_id'] = Transaction().user
+        return context
+
+    @classmethod
+    def _get_cache_key(cls, model_names):
+        key = super()._get_cache_key(model_names)
+        return (*key, Transaction().user)
+
+
+class _ResourceExportMixin:
+    """Tryton checks the access to the resource of an attachment or a note
+    in read() but export_data() reads the fields directly: without this, any
+    user could export the files attached to a dossier they cannot read
+    (R-SEC-2)."""
+    __slots__ = ()
+
+    @classmethod
+    def export_data(cls, records, fields_names, header=False):
+        cls.check_access([r.id for r in records], mode='read')
+        return super().export_data(records, fields_names, header=header)
+
+
+class Attachment(_ResourceExportMixin, metaclass=PoolMeta):
+    __name__ = 'ir.attachment'
+
+
+class Note(_ResourceExportMixin, metaclass=PoolMeta):
+    __name__ = 'ir.note'
