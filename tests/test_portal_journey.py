@@ -148,9 +148,8 @@ def test_3_officer_receives_citizen_follows(phone, portal):
     page.goto('/thong-bao')
     check_page(page, 'inbox')
     admin, _ = portal.login('admin', 'admin@2026')
-    if portal.rpc('model.ir.model.search',
-            [[('model', '=', 'gov.notification')], 0, None, None, {}],
-            session=admin)['result']:
+    if 'result' in portal.rpc('model.gov.notification.search',
+            [[], 0, 1, None, {}], session=admin):
         # The portal inbox shows the "received" notification (R-NOT-2).
         assert code in page.inner_text('#inbox')
 
