@@ -115,5 +115,52 @@ def seed(database):
         Transaction().commit()
 
 
+def throttle(database, email, count=6):
+    """Record `count` failed log-ins of a web user, as if someone had been
+    guessing its password (for the throttling test)."""
+    from gov_server import configure
+    configure()
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    Pool.start()
+    pool = Pool(database)
+    pool.init()
+    with Transaction().start(database, 0):
+        Attempt = pool.get('web.user.authenticate.attempt')
+        for _ in range(count):
+            Attempt.add(email)
+        Transaction().commit()
+
+
+def result_ready(database, code):
+    """Take a received dossier to "result ready" with a signed electronic
+    result, as the back office does at the end of the processing (run as
+    root: the officers' checks are gov_dossier's tests' business)."""
+    from gov_server import configure
+    configure()
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    Pool.start()
+    pool = Pool(database)
+    pool.init()
+    with Transaction().start(database, 0):
+        Dossier = pool.get('gov.dossier')
+        Document = pool.get('gov.dossier.document')
+        dossier, = Dossier.search([('code', '=', code)])
+        Dossier.process([dossier])
+        Document.create([{
+                    'dossier': dossier.id, 'kind': 'result',
+                    'name': 'giay-khai-sinh.pdf',
+                    'data': b'%PDF-1.4\n% giay khai sinh\n%%EOF\n',
+                    }])
+        Dossier.result_ready([Dossier(dossier.id)])
+        Transaction().commit()
+
+
 if __name__ == '__main__':
-    seed(sys.argv[1])
+    if len(sys.argv) > 3 and sys.argv[2] == '--throttle':
+        throttle(sys.argv[1], sys.argv[3])
+    elif len(sys.argv) > 3 and sys.argv[2] == '--result':
+        result_ready(sys.argv[1], sys.argv[3])
+    else:
+        seed(sys.argv[1])

@@ -120,6 +120,38 @@ def test_receipt_pdf_once_received(portal):
     assert 'attachment' in headers['Content-Disposition']
 
 
+def test_electronic_result_downloaded(portal):
+    "R-RES-1: the signed electronic result is downloaded from the portal"
+    import subprocess
+    import sys
+    citizen = Client(portal).register(
+        'ket.qua@example.com', 'Đinh Văn Lực', '066091009999')
+    stranger = Client(portal).register(
+        'nguoi.la@example.com', 'Tạ Văn Lạ', '066091001010')
+    (status, headers, _), _ = submit_dossier(citizen, extra={
+            'applicant_name': 'Đinh Văn Lực',
+            'applicant_id_number': '066091009999'})
+    code = re.search(r'/ho-so/([^/]+)/da-nop', headers['Location']).group(1)
+    session, _ = portal.login('motcua', 'dvc@2026')
+    ids = portal.rpc('model.gov.dossier.search',
+        [[('code', '=', code)], 0, None, None, {}], session=session)['result']
+    assert 'error' not in portal.rpc('model.gov.dossier.receive',
+        [ids, {}], session=session)
+    subprocess.run([sys.executable, '-m', 'tests.portal_seed',
+            portal.database, '--result', code], env=portal.env, check=True,
+        stdout=subprocess.DEVNULL)
+    _, _, page = citizen.get(f'/ho-so/{code}')
+    assert 'Đã có kết quả' in page and 'Kết quả điện tử' in page
+    link = re.search(
+        rf'/ho-so/{re.escape(code)}/tep/\d+(?=">giay-khai-sinh.pdf)',
+        page).group(0)
+    status, headers, content = citizen.get(link)
+    assert status == 200 and content.startswith(b'%PDF-')
+    assert 'giay-khai-sinh.pdf' in headers['Content-Disposition']
+    status, _, _ = stranger.get(link)
+    assert status == 404
+
+
 def test_password_reset_and_log_out(portal):
     "R-AG-4: forgotten password by e-mail; log out ends the session"
     email = 'quen.matkhau@example.com'
@@ -151,3 +183,19 @@ def test_password_reset_and_log_out(portal):
     _, _, page = Client(portal).post('/quen-mat-khau',
         {'email': 'khong.co@example.com'})
     assert 'Nếu khong.co@example.com là e-mail của một tài khoản' in page
+
+
+def test_login_throttled_with_a_clear_message(portal):
+    "R-AG-4: after too many wrong passwords the log-in waits, said so"
+    import subprocess
+    import sys
+    email = 'bi.khoa@example.com'
+    citizen = Client(portal).register(email, 'Mai Văn Khoa', '066088008888')
+    citizen.post('/dang-xuat', {}, form_path='/ho-so')
+    subprocess.run([sys.executable, '-m', 'tests.portal_seed',
+            portal.database, '--throttle', email], env=portal.env,
+        check=True, stdout=subprocess.DEVNULL)
+    status, _, page = Client(portal).post('/dang-nhap', {
+            'email': email, 'password': 'Mat-khau-2026'})
+    assert status == 200
+    assert 'nhập sai quá nhiều lần' in page and 'phút' in page
