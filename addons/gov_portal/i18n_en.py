@@ -415,4 +415,8 @@ EN = {
         'Someone asked to reset the password of %(email)s. Open this link to set a new password (valid 24 hours):',
     'Tài khoản đã được tạo. Chúng tôi đã gửi thư đến %(email)s. Vui lòng mở liên kết trong thư để xác thực e-mail, sau đó đăng nhập.':
         'Your account was created. We sent an e-mail to %(email)s. Please open its link to verify your e-mail, then log in.',
+        'Lọc theo ngành, lĩnh vực, cấp, cơ quan':
+        'Filter by sector, field, level, agency',
+    'và %(n)s nơi khác':
+        'and %(n)s more',
     }
