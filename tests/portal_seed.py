@@ -88,7 +88,6 @@ def seed(database):
                     type_='integer', sequence=5),
                 ]
             procedure.steps = [
-                # Durations with one decimal: gov.dossier.step keeps (16, 1).
                 dict(name='Tiếp nhận hồ sơ', kind='receive',
                     duration=Decimal(0)),
                 dict(name='Công chức tư pháp - hộ tịch xử lý', kind='process',
