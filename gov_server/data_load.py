@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+from gov_server.data_dossiers import load_demo_dossiers
 from gov_server.data_procedures import load_procedures
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,7 +120,7 @@ def load_translations(pool):
 
 
 LOADERS = [load_translations, load_agencies, load_holidays, load_procedures]
-DEMO_LOADERS = [load_users]
+DEMO_LOADERS = [load_users, load_demo_dossiers]
 
 
 def load_all(database, demo=True):

@@ -312,7 +312,7 @@ class Dossier(RuleCheckedExportMixin, Workflow, ModelSQL, ModelView):
         help="When the complete dossier reached the agency: the processing "
         "time counts from here (R-PROC-2).")
     processing_days = fields.Numeric(
-        "Processing Days", digits=(16, 1), readonly=True,
+        "Processing Days", digits=(16, 2), readonly=True,
         help="The procedure's processing time when the dossier was "
         "received.")
     suspended_days = fields.Integer("Suspended Working Days", readonly=True)
@@ -1114,6 +1114,35 @@ class Dossier(RuleCheckedExportMixin, Workflow, ModelSQL, ModelView):
                 return step
         return None
 
+    def _unit_holding(self, group, cache):
+        """The unit of a step whose procedure leaves it empty: "the unit of
+        the receiving agency that holds the role" — the first agency, among
+        the receiving agency, its sub-units, its parent and the parent's
+        other sub-units, that has an officer with the step's role; else the
+        receiving agency."""
+        pool = Pool()
+        Agency = pool.get('gov.agency')
+        Officer = pool.get('gov.agency.officer')
+        if not group:
+            return self.agency
+        if group.id in cache:
+            return cache[group.id]
+        agency = self.agency
+        candidates = [agency.id] + [i for i in Agency.subtree_ids([agency.id])
+            if i != agency.id]
+        if agency.parent:
+            candidates.append(agency.parent.id)
+            candidates += [i for i in Agency.subtree_ids([agency.parent.id])
+                if i not in candidates]
+        holders = {o.agency.id for o in Officer.search([
+                    ('agency', 'in', candidates),
+                    ('user.groups', '=', group.id),
+                    ('user.active', '=', True),
+                    ])}
+        unit = next((Agency(i) for i in candidates if i in holders), agency)
+        cache[group.id] = unit
+        return unit
+
     def _build_steps(self, user=None):
         """Copy the procedure's steps to the dossier with their deadlines:
         each step is due the working day reached by adding the durations of
@@ -1125,7 +1154,7 @@ class Dossier(RuleCheckedExportMixin, Workflow, ModelSQL, ModelView):
         received = self.received_date
         source = sorted(getattr(self.procedure, 'steps', []),
             key=lambda s: (s.sequence or 0, s.id))
-        steps, total = [], Decimal(0)
+        steps, total, units = [], Decimal(0), {}
         for index, pstep in enumerate(source, 1):
             total += Decimal(pstep.duration or 0)
             steps.append(Step(
@@ -1134,7 +1163,7 @@ class Dossier(RuleCheckedExportMixin, Workflow, ModelSQL, ModelView):
                     procedure_step=pstep,
                     name=pstep.name,
                     kind=pstep.kind or 'process',
-                    unit=pstep.unit or self.agency,
+                    unit=pstep.unit or self._unit_holding(pstep.group, units),
                     group=pstep.group,
                     duration=pstep.duration,
                     state='waiting',
@@ -2219,7 +2248,7 @@ class DossierStep(RuleCheckedExportMixin, _ChildCheckMixin,
     group = fields.Many2One(
         'res.group', "Group", readonly=True, ondelete='SET NULL')
     duration = fields.Numeric(
-        "Duration (Working Days)", digits=(16, 1), readonly=True)
+        "Duration (Working Days)", digits=(16, 2), readonly=True)
     state = fields.Selection(
         STEP_STATES, "State", required=True, readonly=True, sort=False)
     start_date = fields.DateTime("Start", readonly=True)

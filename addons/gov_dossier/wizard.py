@@ -34,6 +34,7 @@ class _DossierWizard(Wizard):
 class SupplementStart(ModelView):
     "Request a Supplement"
     __name__ = 'gov.dossier.supplement.start'
+    __string__ = "Request a Supplement"
 
     procedure = fields.Many2One('gov.procedure', "Procedure", readonly=True)
     components = fields.Many2Many(
@@ -68,6 +69,7 @@ class Supplement(_DossierWizard):
 class ReasonStart(ModelView):
     "Reason"
     __name__ = 'gov.dossier.reason.start'
+    __string__ = "Reason"
 
     reason = fields.Text("Reason", required=True)
 
@@ -113,12 +115,13 @@ class Suspend(_ReasonWizard):
 class TransferStart(ModelView):
     "Inter-Agency Transfer"
     __name__ = 'gov.dossier.transfer.start'
+    __string__ = "Inter-Agency Transfer"
 
     agency = fields.Many2One(
         'gov.agency', "Agency", required=True,
         help="The cooperating agency that handles this step.")
     days = fields.Numeric(
-        "Deadline (Working Days)", digits=(16, 1), required=True,
+        "Deadline (Working Days)", digits=(16, 2), required=True,
         domain=[('days', '>=', 0)],
         help="The step's own deadline; the dossier's due date does not "
         "change.")
@@ -148,6 +151,7 @@ class Transfer(_DossierWizard):
 class BackfillStart(ModelView):
     "Enter a Paper Dossier"
     __name__ = 'gov.dossier.backfill.start'
+    __string__ = "Enter a Paper Dossier"
 
     received_date = fields.DateTime(
         "Received Date", required=True,

@@ -7,27 +7,22 @@ Citizens use the portal (web.user), never an RPC session: the portal routes
 reach dossiers only through the ownership helpers. An RPC account without a
 staff role (the closest an outsider gets) reaches nothing; an officer
 reaches the dossiers of their agency subtree and those routed to it."""
-import unittest
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from .dossier_fixtures import (
-    CITIZEN_ID_B, PDF, as_user, at, local, make_dossier, make_web_user,
-    make_world, reload)
+    CITIZEN_ID_B, PDF, DossierTestCase, as_user, at, local, make_dossier,
+    make_web_user, make_world, reload)
 
 MON = local(2025, 3, 3, 9, 0)
 
 
-class AccessTestCase(unittest.TestCase):
+class AccessTestCase(DossierTestCase):
     "R-AG-3: who reads and writes which dossier, checked by the server"
-
-    @classmethod
-    def setUpClass(cls):
-        activate_module('gov_dossier')
 
     def two_citizens(self, world):
         "Citizen A's and citizen B's submitted dossiers with files."

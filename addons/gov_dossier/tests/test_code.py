@@ -5,7 +5,6 @@
 import re
 import threading
 import time
-import unittest
 import uuid
 from unittest.mock import patch
 from decimal import Decimal
@@ -14,23 +13,19 @@ from trytond import backend
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    DB_NAME, activate_module, with_transaction)
+from trytond.tests.test_tryton import DB_NAME, with_transaction
 from trytond.transaction import Transaction
 
 from .dossier_fixtures import (
-    as_user, at, dossier_values, local, make_dossier, make_world, reload)
+    DossierTestCase, as_user, at, dossier_values, local, make_dossier,
+    make_world, reload)
 
 DESK_A = '000.30.21.H16'
 DESK_B = '000.30.22.H16'
 
 
-class CodeTestCase(unittest.TestCase):
+class CodeTestCase(DossierTestCase):
     "R-SUB-5: <agency code>-<yymmdd>-<number of the day, 4 digits>"
-
-    @classmethod
-    def setUpClass(cls):
-        activate_module('gov_dossier')
 
     def Dossier(self):
         return Pool().get('gov.dossier')

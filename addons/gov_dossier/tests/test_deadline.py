@@ -8,23 +8,18 @@ backfill of paper dossiers.
 The procedure of the fixtures takes 5 working days. March 2025: Monday 3,
 Friday 7, Monday 10, Monday 17; no holiday unless a test adds one."""
 import datetime as dt
-import unittest
 from decimal import Decimal
 from unittest.mock import patch
 
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import with_transaction
 
 from .dossier_fixtures import (
-    D, as_user, at, local, make_dossier, make_world, reload)
+    D, DossierTestCase, as_user, at, local, make_dossier, make_world, reload)
 
 
-class DeadlineTestCase(unittest.TestCase):
+class DeadlineTestCase(DossierTestCase):
     "R-PROC-2, R-PROC-3, R-PROC-4, R-PROC-6"
-
-    @classmethod
-    def setUpClass(cls):
-        activate_module('gov_dossier')
 
     def Dossier(self):
         return Pool().get('gov.dossier')

@@ -8,11 +8,12 @@ import unittest
 
 from trytond.exceptions import UserError
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import with_transaction
 
 from ..identity import (
     is_personal_id, is_tax_code, personal_id_birth, personal_id_error)
-from .dossier_fixtures import CITIZEN_ID, TAX_CODE, make_dossier, make_world
+from .dossier_fixtures import (
+    CITIZEN_ID, TAX_CODE, DossierTestCase, make_dossier, make_world)
 
 
 class IdentityTestCase(unittest.TestCase):
@@ -45,12 +46,8 @@ class IdentityTestCase(unittest.TestCase):
         self.assertFalse(is_tax_code('123'))
 
 
-class ApplicantTestCase(unittest.TestCase):
+class ApplicantTestCase(DossierTestCase):
     "R-SUB-8: applicants of dossiers"
-
-    @classmethod
-    def setUpClass(cls):
-        activate_module('gov_dossier')
 
     @with_transaction()
     def test_dossier_validates_identifiers(self):

@@ -3,15 +3,15 @@
 # copyright notices and license terms.
 """Uploaded files: size and type checked on the content (R-SUB-7)."""
 import io
-import unittest
 import zipfile
 from decimal import Decimal
 
 from trytond.exceptions import UserError
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import with_transaction
 
-from .dossier_fixtures import JPG, PDF, PNG, make_dossier, make_world
+from .dossier_fixtures import (
+    JPG, PDF, PNG, DossierTestCase, make_dossier, make_world)
 
 
 def docx():
@@ -22,12 +22,8 @@ def docx():
     return buffer.getvalue()
 
 
-class UploadTestCase(unittest.TestCase):
+class UploadTestCase(DossierTestCase):
     "R-SUB-7: uploads are refused before they are stored"
-
-    @classmethod
-    def setUpClass(cls):
-        activate_module('gov_dossier')
 
     @with_transaction()
     def test_type_by_content(self):

@@ -6,27 +6,22 @@
 Every role test runs as the real user with the access checks of RPC
 (as_user); a forbidden transition must raise (AccessError for the button,
 or a user error) and leave the state unchanged."""
-import unittest
 from unittest.mock import patch
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import with_transaction
 
 from .dossier_fixtures import (
-    PDF, as_user, at, dossier_values, local, make_dossier, make_procedure,
-    make_web_user, make_world, reload)
+    PDF, DossierTestCase, as_user, at, dossier_values, local, make_dossier,
+    make_procedure, make_web_user, make_world, reload)
 
 MON = local(2025, 3, 3, 9, 0)
 
 
-class WorkflowTestCase(unittest.TestCase):
+class WorkflowTestCase(DossierTestCase):
     "R-PROC-1, R-AG-3: the dossier workflow and who may move it"
-
-    @classmethod
-    def setUpClass(cls):
-        activate_module('gov_dossier')
 
     # helpers ---------------------------------------------------------------
     def Dossier(self):
@@ -514,3 +509,25 @@ class WorkflowTestCase(unittest.TestCase):
                         'data': PDF}])
         self.assertEqual(result.uploaded_by, world['specialist_a'])
         self.assertEqual(result.mimetype, 'application/pdf')
+
+    @with_transaction()
+    def test_step_unit_from_role(self):
+        "R-CAT-1, R-AG-3: a step without unit goes to the unit of its role"
+        world = make_world()
+        procedure = make_procedure(world.agencies, code='P3', steps=[
+                ("Tiếp nhận", 'receive', None, '0.5', 'group_receiver'),
+                ("Thẩm định", 'process', None, '3', 'group_specialist'),
+                ("Ký duyệt", 'approve', None, '1', 'group_leader'),
+                ("Trả kết quả", 'return', None, '0.5', 'group_receiver'),
+                ])
+        dossier = self.received(world, procedure=procedure)
+        self.assertEqual([s.unit for s in dossier.steps], [
+                world['desk_a'], world['unit_a'], world['a'],
+                world['desk_a']])
+        dossier = self.allowed(world['specialist_a'], 'process', dossier)
+        dossier = self.allowed(world['specialist_a'], 'forward', dossier)
+        self.assertEqual(dossier.current_unit, world['a'])
+        # The leader signs (approval step of the leader's role).
+        self.refused(world['specialist_a'], 'approve', dossier)
+        dossier = self.allowed(world['leader_a'], 'approve', dossier)
+        self.assertEqual(dossier.state, 'result_ready')

@@ -1,0 +1,340 @@
+"""Demo dossiers (issue #4): about thirty dossiers in every state, at several
+agencies and through the three channels, so that the back office's inbox,
+filters and deadlines and the portal's lookup have something to show.
+
+Idempotent: nothing is done when the database already has a dossier. The
+dossiers are dated in the last weeks before today (working days, office
+hours, Asia/Ho_Chi_Minh) and moved through the real transitions, as the
+demo officers (motcua, chuyenvien, truongphong, lanhdao) when they exist,
+so that codes, due dates, steps, history and timeliness are the system's
+own. The applicants are fictitious; their identification numbers only have
+the right shape.
+"""
+import datetime as dt
+from decimal import Decimal
+
+DESK = '000.30.21.H16'        # Bộ phận Một cửa UBND thành phố Gia Nghĩa
+COMMUNE = '000.01.21.H16'     # UBND phường Nghĩa Đức
+LAND_OFFICE = '000.01.08.H16'  # Văn phòng Đăng ký đất đai tỉnh
+TAX_DEPARTMENT = '000.00.05.H16'  # Sở Tài chính (cooperating agency)
+DEMO_PASSWORD = 'dvc@2026'
+
+CITIZENS = [
+    # e-mail, full name, identification number, phone
+    ('lan.nguyen@example.com', "Nguyễn Thị Lan", '067195001234',
+        '0912345678'),
+    ('tuan.tran@example.com', "Trần Văn Tuấn", '067080004321',
+        '0987654321'),
+    ('hong.le@example.com', "Lê Thị Hồng", '067301002468', '0905111222'),
+    ]
+APPLICANTS = [
+    ("Phạm Văn Nam", '067085013579'), ("Hoàng Thị Mai", '067192024680'),
+    ("Vũ Đức Anh", '067203011223'), ("Đặng Thị Thu", '066188033445'),
+    ("Bùi Văn Hùng", '067075055667'), ("Đỗ Thị Hạnh", '068190077889'),
+    ("Ngô Văn Phúc", '067099099001'), ("H'Bia Niê", '066197012121'),
+    ("Y Kông Êban", '066084034343'),
+    ]
+ORGANISATIONS = [
+    ("Công ty TNHH Xây dựng Gia Nghĩa", '0100109106', "Lê Văn Minh"),
+    ("Hộ kinh doanh Cà phê Đắk Nông", '0100109106-001', "Trần Thị Hoa"),
+    ]
+# (procedure code, receiving agency, channel, state reached, started
+# working days ago, options)
+PLAN = [
+    ('1.009974', DESK, 'online', 'draft', 0, {}),
+    ('2.000720', DESK, 'online', 'draft', 0, {'organisation': 1}),
+    ('1.009974', DESK, 'online', 'submitted', 0, {}),
+    ('2.000720', DESK, 'online', 'submitted', 1, {'organisation': 1}),
+    ('1.000804', DESK, 'postal', 'submitted', 1, {}),
+    ('1.001193', COMMUNE, 'online', 'submitted', 0, {}),
+    ('H16.TAM.007', DESK, 'online', 'submitted', 2, {}),
+    ('1.009974', DESK, 'online', 'supplement', 3,
+        {'reason': "Bản vẽ thiết kế chưa có chữ ký của chủ đầu tư; bổ "
+            "sung bản vẽ đã ký."}),
+    ('2.000620', DESK, 'online', 'supplement', 4,
+        {'reason': "Ảnh chụp giấy tờ bị mờ, không đọc được số."}),
+    ('1.004873', COMMUNE, 'online', 'supplement', 2,
+        {'reason': "Thiếu tờ khai theo mẫu."}),
+    ('1.009974', DESK, 'desk', 'received', 0, {}),
+    ('2.000720', DESK, 'online', 'received', 1, {}),
+    ('H16.TAM.015', DESK, 'postal', 'received', 2, {}),
+    ('1.013831', LAND_OFFICE, 'desk', 'received', 1, {}),
+    ('1.009974', DESK, 'online', 'processing', 3, {}),
+    ('1.009974', DESK, 'desk', 'processing', 9, {}),  # due about now
+    ('2.000620', DESK, 'online', 'processing', 12, {}),  # overdue
+    ('H16.TAM.024', DESK, 'desk', 'processing', 5, {'forward': True}),
+    ('1.009974', DESK, 'online', 'processing', 4,
+        {'transfer': "Đề nghị xác nhận nghĩa vụ tài chính."}),
+    ('H16.TAM.023', DESK, 'desk', 'suspended', 6,
+        {'reason': "Chờ kết quả đo đạc, xác minh thực địa."}),
+    ('2.000720', DESK, 'online', 'result_ready', 5, {}),
+    ('1.000804', DESK, 'desk', 'result_ready', 8, {}),
+    ('H16.TAM.007', DESK, 'desk', 'result_ready', 1, {}),
+    ('2.000720', DESK, 'online', 'done', 10, {'early': True}),
+    ('1.009974', DESK, 'desk', 'done', 20, {}),  # on the due date
+    ('2.000620', DESK, 'postal', 'done', 18, {'late': 2}),
+    ('1.001193', COMMUNE, 'online', 'done', 6, {}),
+    ('H16.TAM.015', DESK, 'online', 'done', 11, {'early': True}),
+    ('2.000720', DESK, 'desk', 'rejected', 3,
+        {'reason': "Ngành nghề đăng ký thuộc danh mục cấm kinh doanh."}),
+    ('1.009974', DESK, 'online', 'withdrawn', 4,
+        {'reason': "Người nộp không còn nhu cầu xây dựng."}),
+    ]
+PDF = (b'%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n'
+    b'2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n'
+    b'trailer<</Root 1 0 R>>\n%%EOF\n')
+
+
+def _form_value(form_field, applicant_name):
+    choices = form_field.choices() if form_field.type_ == 'selection' else []
+    return {
+        'char': applicant_name if 'ten' in form_field.name else "Theo hồ sơ",
+        'integer': 1,
+        'numeric': Decimal(100),
+        'float': 100.0,
+        'date': dt.date(1990, 1, 1),
+        'selection': choices[0][0] if choices else None,
+        'boolean': True,
+        }.get(form_field.type_)
+
+
+def _working_days_back(Calendar, today, days):
+    "The working day that is `days` working days before today."
+    day = today
+    while not Calendar.is_working_day(day):
+        day -= dt.timedelta(days=1)
+    count = 0
+    while count < days:
+        day -= dt.timedelta(days=1)
+        if Calendar.is_working_day(day):
+            count += 1
+    return day
+
+
+def _utc(day, hour, minute=0):
+    "A local time of the province as the naive UTC datetime Tryton stores."
+    return dt.datetime.combine(day, dt.time(hour, minute)) - dt.timedelta(
+        hours=7)
+
+
+def _citizens(pool):
+    WebUser = pool.get('web.user')
+    Party = pool.get('party.party')
+    profile = 'full_name' in WebUser._fields
+    result = []
+    for email, name, number, phone in CITIZENS:
+        users = WebUser.search([('email', '=', email)])
+        if users:
+            result.append(users[0])
+            continue
+        party = Party(name=name)
+        party.save()
+        user = WebUser(email=email, party=party, email_valid=True)
+        if profile:
+            user.full_name = name
+            user.identification_number = number
+            user.phone = phone
+        user.password = DEMO_PASSWORD
+        user.save()
+        result.append(user)
+    return result
+
+
+def load_demo_dossiers(pool):
+    from trytond.transaction import Transaction
+    Dossier = pool.get('gov.dossier')
+    if Dossier.search([], limit=1):
+        return 'dossiers exist: nothing done'
+    Procedure = pool.get('gov.procedure')
+    Agency = pool.get('gov.agency')
+    User = pool.get('res.user')
+    Calendar = pool.get('gov.calendar')
+    Document = pool.get('gov.dossier.document')
+
+    procedures = {p.code: p for p in Procedure.search([
+                ('state', '=', 'published')])}
+    agencies = {a.code: a for a in Agency.search([])}
+    users = {u.login: u.id for u in User.search([
+                ('login', 'in', ['motcua', 'chuyenvien', 'truongphong',
+                        'lanhdao'])])}
+    citizens = _citizens(pool)
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    today = Calendar.to_local(now).date()
+    transaction = Transaction()
+
+    def acting(login):
+        return transaction.set_user(users.get(login, 0))
+
+    created, skipped = 0, 0
+    for index, (code, agency_code, channel, state, ago, options) in (
+            enumerate(PLAN)):
+        procedure = procedures.get(code)
+        agency = agencies.get(agency_code)
+        if not procedure or not agency:
+            skipped += 1
+            continue
+        day = _working_days_back(Calendar, today, ago)
+        start = _utc(day, 8 + index % 6, (index * 7) % 60)
+        if start > now:
+            start = now - dt.timedelta(minutes=30)
+        organisation = options.get('organisation')
+        values = {
+            'procedure': procedure.id,
+            'agency': agency.id,
+            'channel': channel,
+            'notes': "Hồ sơ trình diễn (dữ liệu giả định).",
+            }
+        if organisation:
+            name, tax_code, representative = ORGANISATIONS[organisation - 1]
+            values.update(applicant_kind='organisation',
+                applicant_name=name, applicant_tax_code=tax_code,
+                submitter_name=representative)
+            person = representative
+        elif channel == 'online' and index % 3 != 2:
+            citizen = citizens[index % len(citizens)]
+            name, number = CITIZENS[index % len(CITIZENS)][1:3]
+            values.update(web_user=citizen.id, applicant=citizen.party.id,
+                applicant_name=name, applicant_id_number=number,
+                applicant_email=citizen.email)
+            person = name
+        else:
+            name, number = APPLICANTS[index % len(APPLICANTS)]
+            values.update(applicant_name=name, applicant_id_number=number,
+                applicant_phone='0905%06d' % (index * 7919 % 10 ** 6))
+            person = name
+        values['form_data'] = {f.name: _form_value(f, person)
+            for f in procedure.form_fields
+            if _form_value(f, person) is not None}
+        dossier, = Dossier.create([values])
+        Document.create([{
+                    'dossier': dossier.id,
+                    'component': component.id,
+                    'name': 'thanh_phan_%s.pdf' % component.sequence,
+                    'data': PDF,
+                    } for component in procedure.components
+                if component.mandatory or index % 2])
+        created += 1
+        if state == 'draft':
+            continue
+        _advance(pool, dossier, state, channel, start, now, options,
+            acting, agencies)
+    return f'{created} demo dossiers ({skipped} skipped: procedure or ' \
+        'agency missing)'
+
+
+def _advance(pool, dossier, state, channel, start, now, options, acting,
+        agencies):
+    from trytond.transaction import Transaction
+    Dossier = pool.get('gov.dossier')
+    Calendar = pool.get('gov.calendar')
+    transaction = Transaction()
+
+    def at(moment):
+        return transaction.set_context(_gov_now=moment)
+
+    def later(moment, hours):
+        "hours later, but never in the future"
+        return min(moment + dt.timedelta(hours=hours),
+            now - dt.timedelta(minutes=1))
+
+    today = Calendar.to_local(now).date()
+
+    moment = start
+    reason = options.get('reason')
+    if channel == 'desk':
+        with at(moment), acting('motcua'):
+            Dossier.receive([dossier])
+    else:
+        with at(moment):
+            Dossier.submit([dossier])
+        if state == 'submitted':
+            return
+        if state == 'supplement':
+            with at(later(moment, 3)), acting('motcua'):
+                Dossier.request_supplement([Dossier(dossier.id)],
+                    reason=reason, components=[
+                        c.id for c in dossier.procedure.components[:1]])
+            return
+        if state == 'withdrawn':
+            with at(later(moment, 2)):
+                dossier = Dossier(dossier.id)
+                if dossier.web_user:
+                    Dossier.portal_withdraw([dossier], dossier.web_user,
+                        reason)
+                else:
+                    with acting('motcua'):
+                        Dossier.withdraw([dossier], reason=reason)
+            return
+        moment = later(moment, 2)
+        with at(moment), acting('motcua'):
+            if state == 'rejected':
+                Dossier.reject([Dossier(dossier.id)], reason=reason)
+                return
+            Dossier.receive([Dossier(dossier.id)])
+    dossier = Dossier(dossier.id)
+    if state == 'rejected':
+        with at(later(moment, 1)), acting('motcua'):
+            Dossier.reject([dossier], reason=reason)
+        return
+    if state == 'withdrawn':
+        with at(later(moment, 1)), acting('motcua'):
+            Dossier.withdraw([dossier], reason=reason)
+        return
+    if state == 'received':
+        return
+    moment = later(moment, 1)
+    with at(moment), acting('chuyenvien'):
+        Dossier.process([Dossier(dossier.id)])
+    if options.get('transfer'):
+        tax = agencies.get(TAX_DEPARTMENT)
+        if tax:
+            with at(later(moment, 2)), acting('chuyenvien'):
+                Dossier.transfer([Dossier(dossier.id)], agency=tax.id,
+                    days=3, reason=options['transfer'])
+        return
+    if options.get('forward'):
+        with at(later(moment, 20)), acting('chuyenvien'):
+            _forward_once(Dossier, Dossier(dossier.id))
+        return
+    if state == 'suspended':
+        with at(later(moment, 24)), acting('truongphong'):
+            Dossier.suspend([Dossier(dossier.id)], reason=reason)
+        return
+    if state == 'processing':
+        return
+    # result_ready and done: the result is ready some days later.
+    dossier = Dossier(dossier.id)
+    due = dossier.due_date
+    if options.get('early'):
+        ready_day = Calendar.add_working_days(dossier.received_date, 1)
+    elif options.get('late'):
+        ready_day = Calendar.add_working_days(due, options['late'])
+    elif state == 'done':
+        ready_day = due
+    else:
+        ready_day = today
+    ready_day = min(ready_day, today)
+    ready = min(max(_utc(ready_day, 10), later(moment, 1)),
+        now - dt.timedelta(minutes=1))
+    with at(ready), acting('truongphong'):
+        for _ in range(len(dossier.steps)):
+            dossier = Dossier(dossier.id)
+            if dossier.state != 'processing':
+                break
+            if dossier.has_next_step or (
+                    dossier.current_step_kind == 'transfer'):
+                if dossier.current_step_kind == 'approve':
+                    Dossier.approve([dossier])
+                else:
+                    Dossier.forward([dossier])
+            else:
+                Dossier.result_ready([dossier])
+    if state == 'done':
+        returned = later(ready, 4)
+        with at(returned), acting('motcua'):
+            Dossier.done([Dossier(dossier.id)])
+
+
+def _forward_once(Dossier, dossier):
+    if dossier.has_next_step and dossier.current_step_kind != 'approve':
+        Dossier.forward([dossier])
