@@ -51,10 +51,13 @@ def run_admin(name, first):
         passfile.write(ADMIN_PASSWORD + '\n')
     env['TRYTONPASSFILE'] = passfile.name
     try:
+        # -u activates a module added to MODULES since the last run;
+        # --all also updates the framework modules after an upgrade.
+        cmd = admin + ['-u', *MODULES]
         if first:
-            cmd = admin + ['-u', *MODULES, '--email', 'admin@dichvucong.example']
+            cmd += ['--email', 'admin@dichvucong.example']
         else:
-            cmd = admin + ['--all']
+            cmd += ['--all']
         print('>>', ' '.join(cmd[1:]), flush=True)
         subprocess.run(cmd, check=True, env=env)
     finally:

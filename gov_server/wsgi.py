@@ -9,11 +9,24 @@ to SCRIPT_NAME; trytond's own static middleware serves sao there. Every
 other path reaches trytond's routes without that static layer, so the
 portal routes registered by our modules (see gov_agency.portal) answer at /.
 """
+import os
+
 from werkzeug.utils import redirect
 
-from trytond.application import app as tryton_app  # starts the Pool
-from trytond import config
-from trytond.wsgi import TrytondWSGI
+from gov_server import configure
+
+configure()
+
+from trytond import config  # noqa: E402
+
+# Load the portal's database when the process starts (trytond.application
+# initialises the pools listed here), so that the first request — a sao
+# login, say — finds it ready.
+os.environ.setdefault(
+    'TRYTOND_DATABASE_NAMES', config.get('gov', 'database', default='dvc'))
+
+from trytond.application import app as tryton_app  # noqa: E402
+from trytond.wsgi import TrytondWSGI  # noqa: E402
 
 ADMIN_PREFIX = '/admin'
 
@@ -25,12 +38,26 @@ if config.getint('web', 'num_proxies'):
     _routes_only = ProxyFix(_routes_only, x_for=_n, x_proto=_n, x_host=_n)
 
 
+def _cookies_under_prefix(start_response, prefix):
+    """trytond sets its session cookie with Path=/<database>; under /admin/
+    the browser must send it back to /admin/<database>."""
+    def wrapped(status, headers, exc_info=None):
+        headers = [
+            (name, value.replace('; Path=/', f'; Path={prefix}/', 1))
+            if name.lower() == 'set-cookie' else (name, value)
+            for name, value in headers]
+        return start_response(status, headers, exc_info)
+    return wrapped
+
+
 def application(environ, start_response):
     path = environ.get('PATH_INFO') or '/'
     if path == ADMIN_PREFIX:
         return redirect(ADMIN_PREFIX + '/', 301)(environ, start_response)
     if path.startswith(ADMIN_PREFIX + '/'):
-        environ['SCRIPT_NAME'] = environ.get('SCRIPT_NAME', '') + ADMIN_PREFIX
+        script_name = environ.get('SCRIPT_NAME', '') + ADMIN_PREFIX
+        environ['SCRIPT_NAME'] = script_name
         environ['PATH_INFO'] = path[len(ADMIN_PREFIX):]
-        return tryton_app(environ, start_response)
+        return tryton_app(
+            environ, _cookies_under_prefix(start_response, script_name))
     return _routes_only(environ, start_response)
