@@ -13,8 +13,9 @@ from collections import defaultdict
 from decimal import Decimal
 from functools import wraps
 
-from sql import Null
+from sql import Literal, Null
 from sql.aggregate import Max
+from sql.operators import Exists
 
 from trytond import backend
 from trytond.i18n import gettext
@@ -339,14 +340,14 @@ class Dossier(RuleCheckedExportMixin, Workflow, ModelSQL, ModelView):
         fields.Integer(
             "Days Left",
             help="Working days until the due date (negative when late)."),
-        'get_days_left')
+        'get_deadline')
     deadline_status = fields.Function(fields.Selection([
                 (None, ''),
                 ('overdue', "Overdue"),
                 ('due_soon', "Due Soon"),
                 ('on_track', "On Track"),
                 ], "Deadline Status"),
-        'get_deadline_status', searcher='search_deadline_status')
+        'get_deadline', searcher='search_deadline_status')
     received_day = fields.Function(
         fields.Date("Received Day"),
         'get_received_day', searcher='search_received_day')
@@ -664,13 +665,46 @@ class Dossier(RuleCheckedExportMixin, Workflow, ModelSQL, ModelView):
             ]
 
     # ------------------------------------------------------- deadlines
-    def get_days_left(self, name):
+    @classmethod
+    def get_deadline(cls, dossiers, names):
+        """days_left and deadline_status of many dossiers at once (a list
+        view reads 80): today, the due-soon limit and the working-day counts
+        are computed once per agency and due date, not once per record."""
         Calendar = Pool().get('gov.calendar')
-        if not self.due_date or self.state not in CLOCK_STATES + [
-                'suspended']:
-            return None
-        return Calendar.working_days_between(
-            self._today(self.agency), self.due_date, self.agency)
+        result = {name: {} for name in names}
+        todays, limits, counts = {}, {}, {}
+
+        def today_of(agency):
+            key = agency.id if agency else None
+            if key not in todays:
+                todays[key] = cls._today(agency)
+            return todays[key]
+
+        for dossier in dossiers:
+            due, agency = dossier.due_date, dossier.agency
+            if 'days_left' in result:
+                value = None
+                if due and dossier.state in CLOCK_STATES + ['suspended']:
+                    today = today_of(agency)
+                    key = (today, due, agency.id if agency else None)
+                    if key not in counts:
+                        counts[key] = Calendar.working_days_between(
+                            today, due, agency)
+                    value = counts[key]
+                result['days_left'][dossier.id] = value
+            if 'deadline_status' in result:
+                status = None
+                if due and dossier.state in CLOCK_STATES:
+                    today = today_of(agency)
+                    if due < today:
+                        status = 'overdue'
+                    else:
+                        if today not in limits:
+                            limits[today] = cls._due_soon_limit(today)
+                        status = ('due_soon' if due <= limits[today]
+                            else 'on_track')
+                result['deadline_status'][dossier.id] = status
+        return result
 
     @classmethod
     def _due_soon_limit(cls, today):
@@ -682,15 +716,37 @@ class Dossier(RuleCheckedExportMixin, Workflow, ModelSQL, ModelView):
             days = 1
         return Calendar.add_working_days(today, days)
 
-    def get_deadline_status(self, name):
-        if not self.due_date or self.state not in CLOCK_STATES:
-            return None
-        today = self._today(self.agency)
-        if self.due_date < today:
-            return 'overdue'
-        if self.due_date <= self._due_soon_limit(today):
-            return 'due_soon'
-        return 'on_track'
+    @classmethod
+    def domain_involved_agencies(cls, domain, tables):
+        """Search by involved agency ids with a correlated EXISTS.
+
+        The officers' record rule is "agency in my agencies OR involved
+        agencies in my agencies". Tryton writes the second part
+        `id IN (SELECT dossier FROM relation WHERE agency IN …)`, which
+        PostgreSQL cannot join under an OR: it hashes every relation row of
+        the officer's agencies (hundreds of thousands for a district after
+        a few years) on each search, count or read. EXISTS probes the
+        relation's index only for the rows the rest of the query selects."""
+        pool = Pool()
+        Involved = pool.get('gov.dossier-gov.agency')
+        Rule = pool.get('ir.rule')
+        field = cls._fields['involved_agencies']
+        name, operator, value = domain[:3]
+        ids = [value] if isinstance(value, int) else value
+        if ('.' not in name and operator in {'in', '='}
+                and isinstance(ids, (list, tuple))
+                and all(isinstance(i, int) and not isinstance(i, bool)
+                    for i in ids)
+                and not Rule.domain_get(Involved.__name__, mode='read')):
+            if not ids:
+                return Literal(False)
+            table, _ = tables[None]
+            involved = Involved.__table__()
+            return Exists(involved.select(Literal(1),
+                    where=(involved.dossier == table.id)
+                    & involved.agency.in_(list(ids))))
+        return fields.Many2Many.convert_domain.__wrapped__(
+            field, domain, tables, cls)
 
     @classmethod
     def search_deadline_status(cls, name, clause):
@@ -845,19 +901,26 @@ class Dossier(RuleCheckedExportMixin, Workflow, ModelSQL, ModelView):
             raise DossierWorkflowError(gettext(
                     'gov_dossier.msg_applicant_name_required',
                     dossier=self.rec_name))
+        # The applicant is identified by the number typed, or is a known
+        # party (e.g. the party of the citizen's portal account).
         if self.applicant_kind == 'organisation':
-            if not self.applicant_tax_code:
+            if not self.applicant_tax_code and not self.applicant:
                 raise DossierWorkflowError(gettext(
                         'gov_dossier.msg_applicant_tax_code_required',
                         dossier=self.rec_name))
-        elif not self.applicant_id_number:
+        elif not self.applicant_id_number and not self.applicant:
             raise DossierWorkflowError(gettext(
                     'gov_dossier.msg_applicant_id_required',
                     dossier=self.rec_name))
         procedure.check_form_data(dict(self.form_data or {}))
 
     def check_components(self):
-        "Each mandatory component has at least one file (R-SUB-4)."
+        """Each mandatory component has at least one file (R-SUB-4).
+
+        Checked when the citizen submits through the portal
+        (portal_submit) and when an officer submits through RPC; the
+        completeness of a dossier is otherwise the receiving officer's
+        decision (receive, or request a supplement), as on paper."""
         present = {d.component.id for d in self.documents
             if d.component and d.kind == 'component'}
         missing = [c for c in getattr(self.procedure, 'components', [])
@@ -1059,6 +1122,13 @@ class Dossier(RuleCheckedExportMixin, Workflow, ModelSQL, ModelView):
             if dossier.applicant:
                 if not dossier.applicant_name:
                     dossier.applicant_name = dossier.applicant.name
+                for identifier in dossier.applicant.identifiers:
+                    if (identifier.type == 'vn_cccd'
+                            and not dossier.applicant_id_number):
+                        dossier.applicant_id_number = identifier.code
+                    elif (identifier.type == 'vn_vat'
+                            and not dossier.applicant_tax_code):
+                        dossier.applicant_tax_code = identifier.code
                 continue
             if dossier.applicant_kind == 'organisation':
                 type_, code = 'vn_vat', dossier.applicant_tax_code
@@ -1330,7 +1400,8 @@ class Dossier(RuleCheckedExportMixin, Workflow, ModelSQL, ModelView):
         now = cls._now()
         for dossier in dossiers:
             dossier.check_submission()
-            dossier.check_components()
+            if _is_external() or Transaction().context.get('_gov_web_user'):
+                dossier.check_components()
             if dossier.channel == 'online':
                 dossier.check_online_submission()
         cls._ensure_applicants(dossiers)
@@ -1367,8 +1438,6 @@ class Dossier(RuleCheckedExportMixin, Workflow, ModelSQL, ModelView):
                         dossier=dossier.rec_name))
             if dossier.state in {'draft', 'supplement'}:
                 dossier.check_submission()
-            if dossier.state == 'supplement':
-                dossier.check_components()
         cls._ensure_applicants(dossiers)
         moments = {}
         for dossier in dossiers:

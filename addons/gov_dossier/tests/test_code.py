@@ -196,22 +196,18 @@ class CodeTestCase(DossierTestCase):
 
             def submit(dossier_id):
                 try:
-                    for attempt in range(5):
-                        try:
-                            with Transaction().start(DB_NAME, 0,
-                                    context={'_gov_now': moment}):
-                                Dossier = Pool().get('gov.dossier')
-                                if attempt == 0:
-                                    barrier.wait(timeout=60)
-                                dossier = Dossier(dossier_id)
-                                Dossier.submit([dossier])
-                                codes[dossier_id] = Dossier(dossier_id).code
-                                # Keep the transaction open a little so that
-                                # the others meet its uncommitted number.
-                                time.sleep(0.05)
-                            break
-                        except backend.DatabaseOperationalError:
-                            continue
+                    # No retry: a submission must not fail because another
+                    # one runs at the same time.
+                    with Transaction().start(DB_NAME, 0,
+                            context={'_gov_now': moment}):
+                        Dossier = Pool().get('gov.dossier')
+                        barrier.wait(timeout=60)
+                        dossier = Dossier(dossier_id)
+                        Dossier.submit([dossier])
+                        codes[dossier_id] = Dossier(dossier_id).code
+                        # Keep the transaction open a little so that the
+                        # others meet its uncommitted number.
+                        time.sleep(0.05)
                 except Exception as exception:  # noqa: BLE001
                     errors.append(exception)
             threads = [threading.Thread(target=submit, args=(i,))

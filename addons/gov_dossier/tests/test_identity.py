@@ -81,6 +81,12 @@ class ApplicantTestCase(DossierTestCase):
         Dossier.submit([first, second, organisation])
         self.assertEqual(first.applicant, second.applicant)
         self.assertEqual(first.applicant.identifiers[0].code, CITIZEN_ID)
+        # A known party is enough: its name and number fill the dossier.
+        known = make_dossier(world, applicant=first.applicant.id,
+            applicant_name=None, applicant_id_number=None)
+        Dossier.submit([known])
+        self.assertEqual((known.applicant_name, known.applicant_id_number),
+            ("Nguyễn Thị Lan", CITIZEN_ID))
         self.assertEqual(organisation.applicant.identifiers[0].type, 'vn_vat')
         status = organisation.get_public_status(full=True)
         self.assertEqual(status['organisation'], "Công ty TNHH Đắk Nông")

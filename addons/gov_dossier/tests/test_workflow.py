@@ -232,8 +232,19 @@ class WorkflowTestCase(DossierTestCase):
         Dossier = self.Dossier()
         Procedure = pool.get('gov.procedure')
         world = make_world()
+        # The citizen (portal) and officers (RPC) cannot submit without a
+        # file for each mandatory component.
+        citizen = make_web_user('lan@example.com')
+        dossier = make_dossier(world, documents=[], web_user=citizen.id)
+        with self.assertRaises(UserError) as cm:
+            Dossier.portal_submit([dossier], citizen)
+        self.assertIn('Đơn đề nghị', cm.exception.message)
+        postal = make_dossier(world, documents=[], channel='postal')
+        self.refused(world['postal'], 'submit', postal)
+        # Elsewhere completeness is the receiving officer's decision.
+        Dossier.submit([postal])
+        self.assertEqual(reload(postal).state, 'submitted')
         cases = [
-            ({'documents': []}, 'Đơn đề nghị'),
             ({'applicant_id_number': None}, None),
             ({'applicant_name': None}, None),
             ({'form_data': {}}, None),
