@@ -542,3 +542,49 @@ class WorkflowTestCase(DossierTestCase):
         self.refused(world['specialist_a'], 'approve', dossier)
         dossier = self.allowed(world['leader_a'], 'approve', dossier)
         self.assertEqual(dossier.state, 'result_ready')
+
+    @with_transaction()
+    def test_wizards(self):
+        "R-PROC-1: the wizards of sao run the buttons with their roles"
+        from trytond.transaction import Transaction
+        pool = Pool()
+        world = make_world()
+
+        def run(user, wizard, dossier, data, state):
+            Wizard = pool.get(wizard, type='wizard')
+            with as_user(user), Transaction().set_context(
+                    active_model='gov.dossier', active_id=dossier.id,
+                    active_ids=[dossier.id]):
+                session_id, _, _ = Wizard.create()
+                Wizard.execute(session_id, data, state)
+            return reload(dossier)
+
+        dossier = self.submitted(world)
+        component = world.procedure.components[0]
+        with self.assertRaises(UserError):
+            run(world['specialist_a'], 'gov.dossier.reject', dossier,
+                {'start': {'reason': "Sai"}}, 'apply')
+        self.assertEqual(reload(dossier).state, 'submitted')
+        dossier = run(world['receiver_a'], 'gov.dossier.request_supplement',
+            dossier, {'start': {'reason': "Thiếu", 'procedure':
+                    world.procedure.id, 'components': [component.id]}},
+            'request')
+        self.assertEqual(dossier.state, 'supplement')
+        self.assertEqual(dossier.supplement_components, (component,))
+        dossier = self.allowed(world['receiver_a'], 'receive', dossier)
+        dossier = self.allowed(world['specialist_a'], 'process', dossier)
+        dossier = run(world['specialist_a'], 'gov.dossier.transfer', dossier,
+            {'start': {'agency': world['tax'].id, 'days': 2,
+                    'reason': "Ý kiến"}}, 'transfer')
+        self.assertEqual(dossier.current_unit, world['tax'])
+        dossier = run(world['leader_a'], 'gov.dossier.suspend', dossier,
+            {'start': {'reason': "Chờ"}}, 'apply')
+        self.assertEqual(dossier.state, 'suspended')
+        draft = make_dossier(world, channel='desk')
+        draft = run(world['backfiller'], 'gov.dossier.backfill', draft,
+            {'start': {'received_date': MON, 'outcome': 'received',
+                    'completed_date': None, 'returned_date': None,
+                    'due_date': None, 'return_method': None,
+                    'reason': None}}, 'backfill')
+        self.assertEqual((draft.state, draft.received_date),
+            ('received', MON))
