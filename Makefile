@@ -22,3 +22,7 @@ test-sqlite:
 
 test-pg:
 	scripts/test.sh postgresql
+
+# Province-scale benchmarks (README, Performance): make bench ARGS="--dossiers 2000000"
+bench: install
+	scripts/bench.sh $(ARGS)

@@ -1,0 +1,4 @@
+"""python -m bench [--dossiers N] …: see bench/run.py."""
+from bench.run import main
+
+main()
