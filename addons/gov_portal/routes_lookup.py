@@ -12,10 +12,14 @@ the QR target and the kiosk of the one-stop desk.
 - Each lookup of a code counts against a per-address limit kept in the
   database (gov.portal.lookup.attempt, shared by every worker); over it
   the answer is 429 with a Vietnamese message."""
+from trytond import config
+
 from .dossiers import find_for_lookup, lookup_url, lookup_view, qr_data_uri
 from .web import PageError, page
 
-MIN_DURATION = 0.25  # seconds; a lookup never answers faster
+# Seconds; a lookup never answers faster ([gov] lookup_min_duration). The
+# padding is a sleep: it holds a sync worker, not a CPU.
+MIN_DURATION = config.getfloat('gov', 'lookup_min_duration', default=0.25)
 
 
 def clean_code(value):
