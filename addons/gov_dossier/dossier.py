@@ -725,8 +725,12 @@ class Dossier(RuleCheckedExportMixin, Workflow, ModelSQL, ModelView):
         `id IN (SELECT dossier FROM relation WHERE agency IN …)`, which
         PostgreSQL cannot join under an OR: it hashes every relation row of
         the officer's agencies (hundreds of thousands for a district after
-        a few years) on each search, count or read. EXISTS probes the
-        relation's index only for the rows the rest of the query selects."""
+        a few years) on each search, count or read. A correlated EXISTS
+        probes the relation's index only for the rows the rest of the query
+        selects. Its correlation is written as a range (dossier >= id AND
+        dossier <= id), which PostgreSQL cannot turn back into the hashed
+        form: with an equality it would, as soon as it misjudges how many
+        rows the rest of the query keeps (deadline filters)."""
         pool = Pool()
         Involved = pool.get('gov.dossier-gov.agency')
         Rule = pool.get('ir.rule')
@@ -743,7 +747,8 @@ class Dossier(RuleCheckedExportMixin, Workflow, ModelSQL, ModelView):
             table, _ = tables[None]
             involved = Involved.__table__()
             return Exists(involved.select(Literal(1),
-                    where=(involved.dossier == table.id)
+                    where=(involved.dossier >= table.id)
+                    & (involved.dossier <= table.id)
                     & involved.agency.in_(list(ids))))
         return fields.Many2Many.convert_domain.__wrapped__(
             field, domain, tables, cls)
