@@ -7,3 +7,11 @@ timeout = 120
 max_requests = 2000  # recycle workers to bound memory growth
 max_requests_jitter = 200
 accesslog = '-'
+
+# Load the application — and the database's Pool (gov_server.wsgi) — once,
+# in the master, then fork the workers. Without it every worker, and every
+# worker recycled by max_requests (every few seconds under load), loads all
+# the modules again: seconds of CPU each time (measured by bench/, see the
+# README's Performance section). A code upgrade then needs a restart of the
+# master, not a HUP.
+preload_app = True
