@@ -11,7 +11,7 @@ accesslog = '-'
 # Load the application — and the database's Pool (gov_server.wsgi) — once,
 # in the master, then fork the workers. Without it every worker, and every
 # worker recycled by max_requests (every few seconds under load), loads all
-# the modules again: seconds of CPU each time (measured by bench/, see the
-# README's Performance section). A code upgrade then needs a restart of the
-# master, not a HUP.
+# the modules again: about a second of CPU each time (measured by bench/,
+# see the README's Performance section). A code upgrade then needs a
+# restart of the master, not a HUP.
 preload_app = True
