@@ -141,9 +141,12 @@ class Server:
         raise RuntimeError('gunicorn did not answer')
 
     def worker_count(self):
-        out = subprocess.run(['pgrep', '-P', str(self.process.pid)],
-            capture_output=True, text=True).stdout.split()
-        return len(out)
+        "The workers configured (--workers, else config/gunicorn.conf.py)."
+        if self.workers:
+            return self.workers
+        import runpy
+        return runpy.run_path(
+            str(ROOT / 'config' / 'gunicorn.conf.py')).get('workers', 1)
 
     def stop(self):
         if self.process and self.process.poll() is None:
