@@ -22,13 +22,17 @@ def database_uri():
         DEFAULT_URI % getpass.getuser())
 
 
-def write_config(database, uri=None, path=None):
+def filestore_root(filestore=None):
+    return Path(filestore) if filestore else VAR / 'filestore'
+
+
+def write_config(database, uri=None, path=None, filestore=None):
     "Write the configuration file of the bench database; return its path."
     parser = configparser.ConfigParser(interpolation=None)
     parser.read(ROOT / 'config' / 'trytond-postgresql.conf', encoding='utf-8')
     VAR.mkdir(parents=True, exist_ok=True)
     parser.set('database', 'uri', uri or database_uri())
-    parser.set('database', 'path', str(VAR / 'filestore'))
+    parser.set('database', 'path', str(filestore_root(filestore)))
     parser.set('web', 'root', str(ROOT / 'var' / 'sao'))
     parser.set('gov', 'database', database)
     # No ClamAV daemon on a bench machine: the stand-in scanner (a substring

@@ -34,6 +34,7 @@ import platform
 import random
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -45,7 +46,7 @@ from urllib.parse import quote, urlencode
 import psycopg
 
 from bench import load
-from bench.config import DEFAULT_DATABASE, ROOT, write_config
+from bench.config import DEFAULT_DATABASE, ROOT, filestore_root, write_config
 from bench.generate import (
     conninfo_for, generate, generated_count, reset)
 from bench.queries import LOOKUP_SQL, STATISTICS_SQL, half_year
@@ -626,6 +627,9 @@ def parse(argv):
     parser.add_argument('--append', action='store_true',
         help='add --dossiers to whatever the database holds (never '
         'empties it; for an existing database, e.g. the test server\'s)')
+    parser.add_argument('--filestore', default=None,
+        help='where the server stores the uploaded files (default '
+        'var/bench/filestore; the database\'s folder is emptied with it)')
     parser.add_argument('--no-setup', action='store_true',
         help='do not run gov_server.setup_db (the schema exists)')
     parser.add_argument('--only', default=None,
@@ -636,7 +640,8 @@ def parse(argv):
     parser.add_argument('--repeat', type=int, default=5,
         help='runs of the statistics query (default 5)')
     parser.add_argument('--output', default=None,
-        help='JSON file (default bench-results/bench-<time>.json)')
+        help='JSON file (default bench-results/bench-<time>.json); the '
+        'run\'s server configuration and logs go beside it, in run-<time>/')
     parser.add_argument('--no-progress', action='store_true')
     return parser.parse_args(argv)
 
@@ -645,9 +650,13 @@ def main(argv=None):
     args = parse(argv)
     started = time.monotonic()
     stamp = dt.datetime.now().strftime('%Y%m%d-%H%M%S')
-    run_dir = RESULTS / f'run-{stamp}'
+    output = Path(args.output) if args.output else (
+        RESULTS / f'bench-{stamp}.json')
+    # The server's configuration and logs of this run, beside its report.
+    run_dir = output.parent / f'run-{stamp}'
     run_dir.mkdir(parents=True, exist_ok=True)
-    config = write_config(args.database, uri=args.uri)
+    config = write_config(args.database, uri=args.uri,
+        path=run_dir / 'trytond.conf', filestore=args.filestore)
     conninfo = conninfo_for(args.database, args.uri)
     report = {'started': stamp, 'args': vars(args), 'machine': machine()}
 
@@ -664,6 +673,9 @@ def main(argv=None):
             log(f'>> generating {args.dossiers:,} dossiers '
                 f'(database had {have:,} generated)')
             reset(conninfo)
+            # The files of the submissions of earlier runs went with them.
+            shutil.rmtree(filestore_root(args.filestore) / args.database,
+                ignore_errors=True)
             generation = generate(conninfo, args.dossiers, jobs=args.jobs,
                 progress=not args.no_progress, log=log)
         else:
@@ -733,12 +745,9 @@ def main(argv=None):
     report['targets'] = targets(figures)
     report['target_text'] = TARGETS
     report['seconds'] = round(time.monotonic() - started, 1)
-    output = Path(args.output) if args.output else (
-        RESULTS / f'bench-{stamp}.json')
-    output.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(report, indent=2, default=str, ensure_ascii=False)
     output.write_text(text, encoding='utf-8')
-    (RESULTS / 'latest.json').write_text(text, encoding='utf-8')
+    (output.parent / 'latest.json').write_text(text, encoding='utf-8')
     print()
     print(f"Dataset: {report['dataset']['dossiers']:,} dossiers, "
         f"{report['dataset']['steps']:,} steps, "

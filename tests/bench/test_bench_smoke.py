@@ -28,7 +28,8 @@ def test_bench_smoke(live_server, tmp_path):
             '--uri', os.environ['TRYTOND_DATABASE_URI'],
             '--append', '--no-setup', '--dossiers', '1000',
             '--duration', '1', '--warmup', '0.5', '--repeat', '2',
-            '--workers', '2', '--no-progress', '--output', str(output)],
+            '--workers', '2', '--no-progress', '--output', str(output),
+            '--filestore', str(tmp_path / 'filestore')],
         cwd=ROOT, env=env, check=True, timeout=240,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     report = json.loads(output.read_text(encoding='utf-8'))
@@ -60,4 +61,5 @@ def test_bench_smoke(live_server, tmp_path):
     assert set(report['targets']) == {
         'lookup', 'inbox', 'submission', 'statistics'}
     assert report['details']['statistics']['province_total']
-    assert (ROOT / 'bench-results' / 'latest.json').exists()
+    assert (tmp_path / 'latest.json').exists()
+    assert list(tmp_path.glob('run-*/server.log'))
