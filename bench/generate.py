@@ -987,8 +987,16 @@ def conninfo_for(database, uri=None):
 
 
 def reset(conninfo):
-    "Empty the tables the generator fills (bench databases only)."
+    """Empty the tables the generator fills — only in a database the
+    generator filled (bench_gen.meta) or without any dossier yet: never a
+    database with real dossiers."""
     with connect(conninfo) as conn:
+        generated = table_exists(conn, f'{SCHEMA}.meta')
+        if not generated and conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM gov_dossier)").fetchone()[0]:
+            raise SystemExit('The database has dossiers the generator did '
+                'not create: refusing to empty it (use --append, or a '
+                'bench database).')
         conn.execute("TRUNCATE gov_dossier, web_user, "
             "gov_portal_lookup_attempt CASCADE")
         conn.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
