@@ -2201,15 +2201,17 @@ class Dossier(RuleCheckedExportMixin, Workflow, ModelSQL, ModelView):
                 else self.current_unit.rec_name),
             'completed_date': self.completed_date,
             }
+        if invalid:
+            # Điều 16.2: what to supplement or correct is part of the
+            # public lookup, like the portal shows it; no personal data.
+            status['supplement_reason'] = self.supplement_reason
+            status['supplement_components'] = [
+                c.name for c in self.supplement_components]
         if full:
             status['applicant_name'] = self.submitter_name or (
                 self.applicant_name)
             status['organisation'] = (self.applicant_name
                 if self.applicant_kind == 'organisation' else None)
-            if invalid:
-                status['supplement_reason'] = self.supplement_reason
-                status['supplement_components'] = [
-                    c.name for c in self.supplement_components]
             if self.state == 'rejected':
                 status['rejection_reason'] = self.rejection_reason
         return status

@@ -285,6 +285,10 @@ class WorkflowTestCase(DossierTestCase):
             components=[component.id])
         self.assertEqual(dossier.state, 'supplement')
         self.assertEqual(dossier.supplement_components, (component,))
+        # Anyone with the code sees what to supplement (Điều 16.2), not who.
+        status = dossier.get_public_status(full=False)
+        self.assertNotIn('applicant_name', status)
+        self.assertEqual(status['supplement_components'], [component.name])
         status = dossier.get_public_status(full=True)
         self.assertIsNone(status['due_date'])
         self.assertIsNone(status['unit'])
