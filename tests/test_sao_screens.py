@@ -34,7 +34,9 @@ def shot(page, name):
 def test_officer_works_in_vietnamese(sao_page, live_server):
     "R-L10N-1, R-AG-3: login, menu, list, form and wizard of sao in Vietnamese"
     page = sao_page
-    page.goto('/admin/')
+    # The database in the URL, as sao lists every database of a PostgreSQL
+    # server on its login page.
+    page.goto(f'/admin/#{live_server.database}')
     page.get_by_text('Tên đăng nhập').wait_for()
     shot(page, '1-login')
     page.locator('.modal-dialog input:visible').last.fill('motcua')
