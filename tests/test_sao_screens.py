@@ -38,6 +38,12 @@ def test_officer_works_in_vietnamese(sao_page, live_server):
     # server on its login page.
     page.goto(f'/admin/#{live_server.database}')
     page.get_by_text('Tên đăng nhập').wait_for()
+    # sao fills the database field once its list of databases has come.
+    page.wait_for_function(
+        """db => [...document.querySelectorAll(
+            '.modal-dialog select, .modal-dialog input')].some(
+            e => e.offsetParent !== null && e.value === db)""",
+        arg=live_server.database)
     shot(page, '1-login')
     page.locator('.modal-dialog input:visible').last.fill('motcua')
     page.keyboard.press('Enter')
