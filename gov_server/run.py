@@ -5,7 +5,6 @@
 Production uses gunicorn with several workers instead (see README).
 """
 import argparse
-import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,7 +18,7 @@ from trytond.exceptions import RateLimitException, UserError
 from trytond.sendmail import send_message_transactional
 from trytond.tools.email_ import EmailNotValidError, validate_email
 
-from .web import PageError, page, safe_next
+from .web import page, safe_next
 from .web_user import PHONE, normalize_phone, valid_identification
 
 MIN_PASSWORD = 8

@@ -306,7 +306,8 @@ def _post_submit(portal, procedure, user):
 def submitted(portal, code):
     "The confirmation: code, PIN, receipt link (R-SUB-5)."
     dossier = owned(portal, code)
-    url = lookup_url(portal.request.host_url.rstrip('/'), dossier)
+    url = lookup_url(portal.request.host_url.rstrip('/'), dossier.code,
+        dossier.qr_token)
     return portal.render('submitted.html', dossier=dossier,
         qr=qr_data_uri(url), lookup=url)
 
@@ -339,7 +340,8 @@ def dossier_page(portal, code):
 
 
 def render_dossier(portal, dossier, errors=None, status=200):
-    url = lookup_url(portal.request.host_url.rstrip('/'), dossier)
+    url = lookup_url(portal.request.host_url.rstrip('/'), dossier.code,
+        dossier.qr_token)
     return portal.render('dossier.html', dossier=dossier,
         name=submitter_name(dossier), states=STATES, badges=BADGES,
         timeline=timeline(dossier), timeliness=TIMELINESS,
@@ -436,7 +438,8 @@ def receipt(portal, code):
         else:
             return file_response(f'bien-nhan-{dossier.code}.{ext}', content,
                 'application/pdf' if ext == 'pdf' else 'text/html')
-    url = lookup_url(portal.request.host_url.rstrip('/'), dossier)
+    url = lookup_url(portal.request.host_url.rstrip('/'), dossier.code,
+        dossier.qr_token)
     return portal.render('receipt.html', dossier=dossier,
         name=submitter_name(dossier), qr=qr_data_uri(url), lookup=url,
         fee=dossier.procedure.total_fee())

@@ -6,20 +6,17 @@ the QR target and the kiosk of the one-stop desk.
 
 - The submitter's name is masked unless the visitor owns the dossier,
   typed its PIN or came through the QR link with its token.
-- A known and an unknown code answer with the same status, the same page
-  and (padded) the same time; a wrong PIN and an unknown code give the same
-  message.
+- A known and an unknown code answer with the same status and the same
+  page (the PIN form); a wrong PIN and an unknown code give the same
+  message. The answer's time is not padded: the page itself says whether
+  the code was found, and a sleep would hold a server worker.
+- The QR code shown carries the QR token (which shows the name) only to
+  those who may read the name.
 - Each lookup of a code counts against a per-address limit kept in the
   database (gov.portal.lookup.attempt, shared by every worker); over it
   the answer is 429 with a Vietnamese message."""
-from trytond import config
-
 from .dossiers import find_for_lookup, lookup_url, lookup_view, qr_data_uri
 from .web import PageError, page
-
-# Seconds; a lookup never answers faster ([gov] lookup_min_duration). The
-# padding is a sleep: it holds a sync worker, not a CPU.
-MIN_DURATION = config.getfloat('gov', 'lookup_min_duration', default=0.25)
 
 
 def clean_code(value):
@@ -37,21 +34,21 @@ def rate_limit(portal):
 def lookup(portal, code, pin=None, token=None):
     "Return (view, pin_error) for a code; view is None when not found."
     rate_limit(portal)
-    dossier, full = find_for_lookup(portal.pool, code, pin=pin,
+    facts, full = find_for_lookup(portal.pool, code, pin=pin,
         token=token, web_user=portal.user)
     pin_error = None
     if pin and not full:
         pin_error = portal._('Mã hồ sơ hoặc mã PIN không đúng.')
-    if dossier is None:
+    if facts is None:
         return None, pin_error
-    view = lookup_view(dossier, full)
-    view['qr'] = qr_data_uri(
-        lookup_url(portal.request.host_url.rstrip('/'), dossier))
+    view = lookup_view(facts, full)
+    # A stranger's QR code has no token: it would show the name.
+    view['qr'] = qr_data_uri(lookup_url(portal.request.host_url.rstrip('/'),
+            facts.code, facts.qr_token if full else None))
     return view, pin_error
 
 
-@page('/tra-cuu', methods=('GET', 'POST'), readonly=False,
-    min_duration=MIN_DURATION)
+@page('/tra-cuu', methods=('GET', 'POST'), readonly=False)
 def lookup_page(portal):
     values = portal.request.values
     code = clean_code(values.get('ma'))
@@ -63,7 +60,7 @@ def lookup_page(portal):
         searched=bool(code), pin_error=pin_error)
 
 
-@page('/tra-cuu/<code>', readonly=False, min_duration=MIN_DURATION)
+@page('/tra-cuu/<code>', readonly=False)
 def lookup_qr(portal, code):
     "The QR code of the receipt points here, with its token."
     code = clean_code(code)
@@ -73,8 +70,7 @@ def lookup_qr(portal, code):
         pin_error=None)
 
 
-@page('/kiosk', methods=('GET', 'POST'), readonly=False,
-    min_duration=MIN_DURATION)
+@page('/kiosk', methods=('GET', 'POST'), readonly=False)
 def kiosk(portal):
     "Large-type lookup for the touch screen of the one-stop desk."
     values = portal.request.values

@@ -22,7 +22,6 @@ import hashlib
 import hmac
 import logging
 import secrets
-import time
 from functools import wraps
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -165,11 +164,22 @@ def render_template(template_name, /, lang='vi', **values):
 
 # ---------------------------------------------------------------- secrets
 
+# The database's secret by database name: created with the database and
+# never changed (read-only field), so read once per process, not on every
+# page (each page signs its CSRF token).
+_SECRETS = {}
+
+
 def _secret(pool):
     value = config.get('gov', 'secret', default=None)
     if value:
         return value.encode()
-    return pool.get('gov.portal.configuration').get_secret().encode()
+    secret = _SECRETS.get(pool.database_name)
+    if not secret:
+        secret = pool.get('gov.portal.configuration').get_secret().encode()
+        if secret:
+            _SECRETS[pool.database_name] = secret
+    return secret
 
 
 def sign(pool, *parts):
@@ -312,13 +322,11 @@ def error_response(request, status, message=None, headers=None):
     return response
 
 
-def page(path, methods=('GET',), readonly=None, max_size=None,
-        min_duration=None):
+def page(path, methods=('GET',), readonly=None, max_size=None):
     """Register a portal page.
 
     The function gets a Portal then the URL's values and returns a response.
-    POSTs are checked for their CSRF token first. `min_duration` (seconds)
-    pads the answer so that its time tells nothing (lookups)."""
+    POSTs are checked for their CSRF token first."""
     methods = set(methods)
     if 'GET' in methods:
         methods.add('HEAD')
@@ -334,7 +342,6 @@ def page(path, methods=('GET',), readonly=None, max_size=None,
             return portal.finish(response)
 
         def guarded(request, pool, *args, **kwargs):
-            started = time.monotonic()
             try:
                 response = transactional(request, pool, *args, **kwargs)
             except PageError as error:
@@ -351,10 +358,6 @@ def page(path, methods=('GET',), readonly=None, max_size=None,
             except Exception:
                 logger.exception('portal page %s failed', request.path)
                 response = error_response(request, 500)
-            if min_duration:
-                left = min_duration - (time.monotonic() - started)
-                if left > 0:
-                    time.sleep(left)
             return response
         if max_size:
             guarded.max_request_size = max_size
