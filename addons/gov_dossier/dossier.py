@@ -29,6 +29,7 @@ from .exceptions import (
     DossierAccessError, DossierStateError, DossierValidationError,
     DossierWorkflowError, UploadError)
 from .identity import compact, is_tax_code, personal_id_error
+from .selection_labels import SelectionLabelsMixin
 
 STATES = [
     ('draft', "Draft"),
@@ -202,7 +203,8 @@ class RuleCheckedExportMixin:
         return super().export_data(records, fields_names, header=header)
 
 
-class Dossier(RuleCheckedExportMixin, Workflow, ModelSQL, ModelView):
+class Dossier(SelectionLabelsMixin, RuleCheckedExportMixin, Workflow,
+        ModelSQL, ModelView):
     "An administrative-procedure dossier (hồ sơ) submitted by an applicant."
     __name__ = 'gov.dossier'
     __string__ = "Dossier"
