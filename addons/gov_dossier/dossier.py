@@ -405,7 +405,12 @@ class Dossier(SelectionLabelsMixin, RuleCheckedExportMixin, Workflow,
                 'gov_dossier.msg_dossier_qr_token_unique'),
             ]
         cls._sql_indexes.update({
-                Index(t, (t.state, Index.Equality(cardinality='low'))),
+                # With the due date: the Overdue tab's count reads only the
+                # overdue rows of the clock states, not all of them (the
+                # planner cannot know how few are overdue): 11 → 6.5 ms at
+                # 2 million dossiers (bench/).
+                Index(t, (t.state, Index.Equality(cardinality='low')),
+                    (t.due_date, Index.Range())),
                 Index(t, (t.agency, Index.Equality())),
                 Index(t, (t.current_unit, Index.Equality())),
                 Index(t, (t.due_date, Index.Range()),
@@ -758,17 +763,7 @@ class Dossier(SelectionLabelsMixin, RuleCheckedExportMixin, Workflow,
     @classmethod
     def search_deadline_status(cls, name, clause):
         _, operator, value, *_ = clause
-        today = cls._today()
-        limit = cls._due_soon_limit(today)
-        clock = ('state', 'in', CLOCK_STATES)
-        domains = {
-            'overdue': [clock, ('due_date', '<', today)],
-            'due_soon': [clock,
-                ('due_date', '>=', today), ('due_date', '<=', limit)],
-            'on_track': [clock, ('due_date', '>', limit)],
-            None: ['OR',
-                ('state', 'not in', CLOCK_STATES), ('due_date', '=', None)],
-            }
+        statuses = {'overdue', 'due_soon', 'on_track', None}
         if operator in {'=', '!='}:
             values = {value}
         elif operator in {'in', 'not in'}:
@@ -776,8 +771,22 @@ class Dossier(SelectionLabelsMixin, RuleCheckedExportMixin, Workflow,
         else:
             return [('id', '=', -1)]
         if operator in {'!=', 'not in'}:
-            values = set(domains) - values
-        domain = ['OR'] + [domains[v] for v in values if v in domains]
+            values = statuses - values
+        values &= statuses
+        today = cls._today()
+        clock = ('state', 'in', CLOCK_STATES)
+        domains = {
+            'overdue': [clock, ('due_date', '<', today)],
+            None: ['OR',
+                ('state', 'not in', CLOCK_STATES), ('due_date', '=', None)],
+            }
+        if values & {'due_soon', 'on_track'}:
+            # The officers' Overdue tab needs no working-day count.
+            limit = cls._due_soon_limit(today)
+            domains['due_soon'] = [clock,
+                ('due_date', '>=', today), ('due_date', '<=', limit)]
+            domains['on_track'] = [clock, ('due_date', '>', limit)]
+        domain = ['OR'] + [domains[v] for v in values]
         if len(domain) == 1:
             return [('id', '=', -1)]
         return [domain]
