@@ -28,6 +28,10 @@ os.environ.setdefault(
 from trytond.application import app as tryton_app  # noqa: E402
 from trytond.wsgi import TrytondWSGI  # noqa: E402
 
+from gov_server import speedups  # noqa: E402
+
+speedups.install()
+
 ADMIN_PREFIX = '/admin'
 
 # trytond's routes without the sao static-file layer.
@@ -50,28 +54,6 @@ def _cookies_under_prefix(start_response, prefix):
     return wrapped
 
 
-def _coalesced(iterable, size=64 * 1024):
-    """The body in pieces of about `size` bytes. trytond streams every
-    JSON-RPC answer longer than 1400 bytes as it encodes it, a few bytes at
-    a time: a list view of 80 dossiers came as 12,000 pieces, each one a
-    socket write of the gunicorn worker (70 ms of the 120 ms of the call,
-    measured by bench/)."""
-    buffer, length = [], 0
-    try:
-        for chunk in iterable:
-            buffer.append(chunk)
-            length += len(chunk)
-            if length >= size:
-                yield b''.join(buffer)
-                buffer, length = [], 0
-        if buffer:
-            yield b''.join(buffer)
-    finally:
-        close = getattr(iterable, 'close', None)
-        if close is not None:
-            close()
-
-
 def application(environ, start_response):
     path = environ.get('PATH_INFO') or '/'
     if path == ADMIN_PREFIX:
@@ -80,9 +62,6 @@ def application(environ, start_response):
         script_name = environ.get('SCRIPT_NAME', '') + ADMIN_PREFIX
         environ['SCRIPT_NAME'] = script_name
         environ['PATH_INFO'] = path[len(ADMIN_PREFIX):]
-        response = tryton_app(
+        return tryton_app(
             environ, _cookies_under_prefix(start_response, script_name))
-        if environ.get('REQUEST_METHOD') == 'POST':  # JSON-RPC, not sao's files
-            return _coalesced(response)
-        return response
     return _routes_only(environ, start_response)
