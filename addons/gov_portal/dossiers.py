@@ -142,18 +142,18 @@ def _translate_names(pool, facts):
 
 @functools.lru_cache(maxsize=1024)
 def qr_data_uri(text):
-    """A QR code as a PNG data URI (no external service), 5 pixels a
-    module. Drawn by zxing-cpp (C++): a QR code of qrcode (pure Python)
-    took a third of a lookup's time (bench/). The same links are drawn
-    again and again (the kiosk, a citizen's pages): cached."""
+    """A QR code as a PNG data URI (no external service), one pixel a
+    module: the page's style sheet draws it 10rem wide, pixelated. Drawn by
+    zxing-cpp (C++): a QR code of qrcode (pure Python) took a third of a
+    lookup's time (bench/). The same links are drawn again and again (the
+    kiosk, a citizen's pages): cached."""
     import zxingcpp
     from PIL import Image
     image = zxingcpp.create_barcode(
-        text, zxingcpp.BarcodeFormat.QRCode, ec_level='M').to_image(scale=1)
+        text, zxingcpp.BarcodeFormat.QRCode, ec_level='M').to_image()
     height, width = image.shape
     image = Image.frombuffer('L', (width, height), bytes(image),
         'raw', 'L', 0, 1).convert('1', dither=Image.Dither.NONE)
-    image = image.resize((width * 5, height * 5), Image.NEAREST)
     buffer = io.BytesIO()
     image.save(buffer, format='PNG')
     return 'data:image/png;base64,' + base64.b64encode(

@@ -77,6 +77,20 @@ class LookupAttempt(ModelSQL):
                 })
 
     @classmethod
+    def __register__(cls, module_name):
+        super().__register__(module_name)
+        if backend.name == 'postgresql':
+            # Attempts lost in a crash cost nothing: no write-ahead log for
+            # them, and a lookup's commit does not wait for the disk (a
+            # transaction that wrote no log is committed asynchronously).
+            cursor = Transaction().connection.cursor()
+            table = cls._table
+            cursor.execute("SELECT relpersistence FROM pg_class "
+                "WHERE oid = %s::regclass", (table,))
+            if cursor.fetchone()[0] == 'p':
+                cursor.execute(f'ALTER TABLE "{table}" SET UNLOGGED')
+
+    @classmethod
     def window(cls):
         return dt.timedelta(seconds=60)
 
@@ -87,15 +101,9 @@ class LookupAttempt(ModelSQL):
     @classmethod
     def hit(cls, ip_address):
         """Record a lookup from ip_address; False when it is over the limit
-        (the refused one is not counted, so the window really ends). The
-        transaction's commit is then asynchronous: call it only from
-        transactions that write nothing else of value (the lookups)."""
+        (the refused one is not counted, so the window really ends)."""
         cursor = Transaction().connection.cursor()
         since = dt.datetime.now() - cls.window()
-        if backend.name == 'postgresql':
-            # An attempt lost in a crash costs nothing: the lookup's commit
-            # need not wait for the disk (half of it, measured by bench/).
-            cursor.execute('SET LOCAL synchronous_commit TO OFF')
         if random.random() < PURGE_PROBABILITY:
             cls.purge(since - cls.window())
         # One statement, one round trip: the attempt is inserted only while

@@ -340,8 +340,6 @@ def dossier_page(portal, code):
 
 
 def render_dossier(portal, dossier, errors=None, status=200):
-    url = lookup_url(portal.request.host_url.rstrip('/'), dossier.code,
-        dossier.qr_token)
     return portal.render('dossier.html', dossier=dossier,
         name=submitter_name(dossier), states=STATES, badges=BADGES,
         timeline=timeline(dossier), timeliness=TIMELINESS,
@@ -354,7 +352,7 @@ def render_dossier(portal, dossier, errors=None, status=200):
             'suspended'},
         results=[d for d in dossier.documents if d.kind == 'result'],
         components=[d for d in dossier.documents if d.kind != 'result'],
-        qr=qr_data_uri(url), status=status)
+        status=status)
 
 
 @page('/ho-so/<code>/bo-sung', methods=('POST',), max_size=MAX_REQUEST)
