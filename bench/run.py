@@ -17,9 +17,10 @@ What happens:
    project's WSGI application plus an empty route and a per-request SQL
    counter;
 4. each benchmark runs for --duration seconds after --warmup seconds with
-   its clients (threads of this process, 127.0.0.1 only), then the raw
-   limits: the empty route (same clients as the lookup) and the lookup's
-   indexed query through psycopg 3;
+   its clients (threads of this process, 127.0.0.1 only), with the raw
+   limits: the empty route and the rate-limited transaction floor (same
+   clients as the lookup), and the lookup's indexed query through
+   psycopg 3;
 5. a table goes to stdout and everything to bench-results/*.json.
 
 No figure is ever compared with an absolute time to pass or fail: the
@@ -61,6 +62,8 @@ SEARCH_TERMS = ['khai sinh', 'ket hon', 'giay phep xay dung', 'dat dai',
 # (name, clients, description)
 BENCHMARKS = [
     ('empty', 20, 'raw limit: empty route of the same server stack'),
+    ('transaction', 20, 'floor of a rate-limited page: a transaction that '
+        'records one lookup attempt and commits, empty answer'),
     ('lookup', 20, 'public lookup by code (/tra-cuu)'),
     ('catalogue', 20, 'catalogue search page (/thu-tuc?q=…)'),
     # One officer per worker, loading the inbox back to back (no think
@@ -71,6 +74,8 @@ BENCHMARKS = [
     ('statistics', 1, 'six-monthly statistics of the whole province (SQL)'),
     ('sql', 1, 'raw limit: the indexed query behind the lookup (psycopg 3)'),
     ]
+# Measured in every run, whatever --only says.
+RAW_LIMITS = {'empty', 'transaction'}
 TARGETS = {
     'lookup': 'p95 ≤ 50 ms and throughput ≥ 50 % of the empty route',
     'inbox': 'p95 ≤ 200 ms',
@@ -212,6 +217,19 @@ def empty_client(ctx):
     def make(i):
         def call():
             r = load.http(ctx['port'], 'GET', '/__bench__/empty')
+            return ((r.status == 200) or f'status {r.status}', r.queries,
+                None, r.server_ms)
+        return call
+    return make
+
+
+def transaction_client(ctx):
+    def make(i):
+        rnd = random.Random(400 + i)
+
+        def call():
+            r = load.http(ctx['port'], 'GET', '/__bench__/transaction',
+                {'X-Forwarded-For': forwarded_for(rnd)})
             return ((r.status == 200) or f'status {r.status}', r.queries,
                 None, r.server_ms)
         return call
@@ -545,6 +563,7 @@ def machine():
 def ratios(figures):
     empty = figures.get('empty', {})
     sql = figures.get('sql', {})
+    floor = figures.get('transaction', {})
     for name, fig in figures.items():
         if name in {'empty', 'sql'} or not fig.get('requests'):
             continue
@@ -552,6 +571,10 @@ def ratios(figures):
                 and name != 'statistics'):
             fig['throughput_vs_empty'] = round(
                 fig['throughput'] / empty['throughput'], 4)
+        if name == 'lookup' and floor.get('throughput') and fig.get(
+                'throughput') is not None:
+            fig['throughput_vs_transaction'] = round(
+                fig['throughput'] / floor['throughput'], 4)
         if sql.get('p50_ms') and fig.get('p50_ms') is not None:
             fig['p50_vs_sql'] = round(fig['p50_ms'] / sql['p50_ms'], 1)
             fig['p95_vs_sql'] = round(fig['p95_ms'] / sql['p50_ms'], 1)
@@ -710,11 +733,12 @@ def main(argv=None):
         for item in filter(None, (args.clients or '').split(',')):
             name, _, value = item.partition('=')
             clients_of[name.strip()] = int(value)
-        plan = [('empty', empty_client), ('lookup', lookup_client),
+        plan = [('empty', empty_client),
+            ('transaction', transaction_client), ('lookup', lookup_client),
             ('catalogue', catalogue_client), ('inbox', inbox_client),
             ('submission', submission_client)]
         for name, factory in plan:
-            if only and name not in only and name != 'empty':
+            if only and name not in only and name not in RAW_LIMITS:
                 continue
             clients = clients_of[name]
             ctx['clients'] = clients
@@ -760,5 +784,10 @@ def main(argv=None):
     print(f'Raw limits: empty route {figures["empty"]["throughput"]} req/s '
         f'(p50 {figures["empty"]["p50_ms"]} ms); indexed lookup query '
         f'p50 {figures["sql"]["p50_ms"]} ms through psycopg 3.')
+    lookup = figures.get('lookup', {})
+    if lookup.get('throughput_vs_transaction') is not None:
+        print(f'Lookup throughput ÷ rate-limited transaction floor '
+            f'({figures["transaction"]["throughput"]} req/s): '
+            f'{lookup["throughput_vs_transaction"]:.3f}.')
     print(f'Results: {output}')
     return report

@@ -5,6 +5,10 @@ two bench-only additions, so that production code carries neither.
   application, reached through the same gunicorn worker, the same
   dispatcher (gov_server.wsgi) and trytond's routing, without any
   database work: the raw limit of the server stack.
+- GET /__bench__/transaction: the floor of any page that keeps the
+  per-address lookup limit: a database transaction that records one
+  lookup attempt (gov.portal.lookup.attempt.hit, as the lookup does) and
+  commits, with an empty answer — no dossier read, no page, no QR code.
 - X-Bench-Queries response header: the number of SQL statements the
   request ran, counted server-side by wrapping the execute() of trytond's
   psycopg cursor (trytond.backend.postgresql.database.LoggingCursor) with a
@@ -21,10 +25,13 @@ import time
 from trytond.backend.postgresql import database as _pg
 
 from gov_server.wsgi import application as _application
-from trytond.protocols.wrappers import Response
+from trytond.protocols.wrappers import Response, with_transaction
 from trytond.wsgi import app as _tryton_app
 
+from gov_agency.portal import portal_route
+
 EMPTY_PATH = '/__bench__/empty'
+TRANSACTION_PATH = '/__bench__/transaction'
 HEADER = 'X-Bench-Queries'
 TIME_HEADER = 'X-Bench-Time'
 
@@ -43,6 +50,14 @@ _pg.LoggingCursor.execute = _counting_execute
 @_tryton_app.route(EMPTY_PATH, methods={'GET'})
 def _empty(request):
     return Response(b'', content_type='text/plain')
+
+
+@portal_route(TRANSACTION_PATH, methods={'GET'})
+@with_transaction(readonly=False)
+def _transaction(request, pool):
+    Attempt = pool.get('gov.portal.lookup.attempt')
+    status = 200 if Attempt.hit(request.remote_addr or '') else 429
+    return Response(b'', status=status, content_type='text/plain')
 
 
 def application(environ, start_response):

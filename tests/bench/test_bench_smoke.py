@@ -42,7 +42,8 @@ def test_bench_smoke(live_server, tmp_path):
         assert generation['notifications'] > 0
 
     figures = report['figures']
-    http = ['empty', 'lookup', 'catalogue', 'inbox', 'submission']
+    http = ['empty', 'transaction', 'lookup', 'catalogue', 'inbox',
+        'submission']
     assert set(figures) == set(http) | {'statistics', 'sql'}
     for name, figure in figures.items():
         assert figure['requests'] > 0, name
@@ -53,11 +54,13 @@ def test_bench_smoke(live_server, tmp_path):
         assert figures[name]['queries_mean'] is not None, name
         assert figures[name]['server_ms_p50'] is not None, name
     assert figures['empty']['queries_mean'] == 0
-    for name in ['lookup', 'catalogue', 'inbox', 'submission']:
+    for name in ['transaction', 'lookup', 'catalogue', 'inbox',
+            'submission']:
         assert figures[name]['queries_mean'] > 0, name
         assert figures[name]['throughput_vs_empty'] > 0, name
         assert figures[name]['p50_vs_sql'] > 0, name
     assert figures['statistics']['p50_vs_sql'] > 0
+    assert figures['lookup']['throughput_vs_transaction'] > 0
     assert set(report['targets']) == {
         'lookup', 'inbox', 'submission', 'statistics'}
     assert report['details']['statistics']['province_total']
