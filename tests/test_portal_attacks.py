@@ -155,16 +155,24 @@ def test_lookup_same_shape_for_unknown_code(citizens):
         assert 'Mã hồ sơ hoặc mã PIN không đúng' in page
 
 
-def test_qr_link_shows_full_name_only_with_its_token(citizens, portal):
-    "R-LOOK-1: the receipt's QR link (with token) shows the full name"
-    a, _ = citizens
-    _, _, body = a.get('/ho-so')
+def first_dossier(citizen, portal):
+    """The code of the citizen's first dossier listed, and its QR token and
+    PIN as an administrator reads them."""
+    _, _, body = citizen.get('/ho-so')
     code = re.search(r'<span class="code">([^<]+)</span>', body).group(1)
     session, _ = portal.login('admin', 'admin@2026')
     ids = portal.rpc('model.gov.dossier.search',
         [[('code', '=', code)], 0, None, None, {}], session=session)['result']
-    token, = [r['qr_token'] for r in portal.rpc('model.gov.dossier.read',
-            [ids, ['qr_token'], {}], session=session)['result']]
+    (record,) = portal.rpc('model.gov.dossier.read',
+        [ids, ['qr_token', 'pin'], {}], session=session)['result']
+    return code, record
+
+
+def test_qr_link_shows_full_name_only_with_its_token(citizens, portal):
+    "R-LOOK-1: the receipt's QR link (with token) shows the full name"
+    a, _ = citizens
+    code, record = first_dossier(a, portal)
+    token = record['qr_token']
     visitor = Client(portal, source='127.0.0.12')
     _, _, page = visitor.get(f'/tra-cuu/{code}?t={token}')
     assert 'Trần Văn Bảo' in page
@@ -193,13 +201,7 @@ def test_lookup_qr_carries_token_only_to_whom_may_read_the_name(
     link; a stranger's has no token (the token shows the full name), the
     PIN holder's has it."""
     a, _ = citizens
-    _, _, body = a.get('/ho-so')
-    code = re.search(r'<span class="code">([^<]+)</span>', body).group(1)
-    session, _ = portal.login('admin', 'admin@2026')
-    ids = portal.rpc('model.gov.dossier.search',
-        [[('code', '=', code)], 0, None, None, {}], session=session)['result']
-    (record,) = portal.rpc('model.gov.dossier.read',
-        [ids, ['qr_token', 'pin'], {}], session=session)['result']
+    code, record = first_dossier(a, portal)
     stranger = Client(portal, source='127.0.0.13')
     _, _, page = stranger.get(f'/tra-cuu?ma={code}')
     (text,) = qr_texts(page)
