@@ -147,6 +147,8 @@ def test_lookup_same_shape_for_unknown_code(citizens):
         assert 'name="pin"' in page  # the PIN form, both times
         if name == 'known':
             assert 'Trần V** B**' in page and 'Trần Văn Bảo' not in page
+            # The date it was sent or received, dd/mm/yyyy (R-L10N-1).
+            assert re.search(r'<dd>\d{2}/\d{2}/\d{4}</dd>', page)
     # A wrong PIN and an unknown code get the same message.
     for value in (code, code[:-4] + '9999'):
         status, _, page = visitor.post('/tra-cuu',
