@@ -7,7 +7,6 @@ The rules are documented in doc/index.rst; every transition goes through
 Dossier._change() which writes the state, the audit history and then calls
 the Dossier._on_event() hook."""
 import datetime as dt
-import hmac
 import secrets
 from collections import defaultdict
 from decimal import Decimal
@@ -29,6 +28,7 @@ from .exceptions import (
     DossierAccessError, DossierStateError, DossierValidationError,
     DossierWorkflowError, UploadError)
 from .identity import compact, is_tax_code, personal_id_error
+from .lookup import PublicLookupMixin
 from .selection_labels import SelectionLabelsMixin
 
 STATES = [
@@ -203,8 +203,8 @@ class RuleCheckedExportMixin:
         return super().export_data(records, fields_names, header=header)
 
 
-class Dossier(SelectionLabelsMixin, RuleCheckedExportMixin, Workflow,
-        ModelSQL, ModelView):
+class Dossier(SelectionLabelsMixin, PublicLookupMixin, RuleCheckedExportMixin,
+        Workflow, ModelSQL, ModelView):
     "An administrative-procedure dossier (hồ sơ) submitted by an applicant."
     __name__ = 'gov.dossier'
     __string__ = "Dossier"
@@ -2164,24 +2164,6 @@ class Dossier(SelectionLabelsMixin, RuleCheckedExportMixin, Workflow,
             dossier.check_owner(web_user)
         with Transaction().set_context(_gov_web_user=int(web_user)):
             cls.withdraw(dossiers, reason=reason or '')
-
-    @classmethod
-    def lookup(cls, code, pin=None):
-        """Public lookup by code (R-LOOK-1). Returns (dossier, full): full
-        is True when the PIN matches, and only then may personal data be
-        shown (get_public_status(full=True)). Drafts are never found."""
-        if not code:
-            return None, False
-        dossiers = cls.search([
-                ('code', '=', code.strip()),
-                ('state', '!=', 'draft'),
-                ], limit=1)
-        if not dossiers:
-            return None, False
-        dossier, = dossiers
-        full = bool(pin) and hmac.compare_digest(
-            str(pin).strip(), dossier.pin or '')
-        return dossier, full
 
     @classmethod
     def lookup_token(cls, token):

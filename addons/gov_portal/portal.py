@@ -15,7 +15,7 @@ from trytond import backend, config
 from trytond.model import Index, ModelSingleton, ModelSQL, ModelView, fields
 from trytond.transaction import Transaction
 
-from .sql_text import Value, bind, sql_text
+from gov_agency.sql_text import Value, bind, sql_text
 
 
 class Configuration(ModelSingleton, ModelSQL, ModelView):

@@ -15,7 +15,7 @@ the QR target and the kiosk of the one-stop desk.
 - Each lookup of a code counts against a per-address limit kept in the
   database (gov.portal.lookup.attempt, shared by every worker); over it
   the answer is 429 with a Vietnamese message."""
-from .dossiers import find_for_lookup, lookup_url, lookup_view, qr_data_uri
+from .dossiers import lookup_url, lookup_view, qr_data_uri
 from .web import PageError, page
 
 
@@ -34,8 +34,9 @@ def rate_limit(portal):
 def lookup(portal, code, pin=None, token=None):
     "Return (view, pin_error) for a code; view is None when not found."
     rate_limit(portal)
-    facts, full = find_for_lookup(portal.pool, code, pin=pin,
-        token=token, web_user=portal.user)
+    Dossier = portal.pool.get('gov.dossier')
+    facts, full = Dossier.lookup_facts(code, pin=pin or None, token=token,
+        web_user=portal.user)
     pin_error = None
     if pin and not full:
         pin_error = portal._('Mã hồ sơ hoặc mã PIN không đúng.')
