@@ -14,12 +14,14 @@ def configure():
     configuration config/trytond.conf is used, with its project-relative
     paths (database path, sao root) made absolute in a generated copy under
     var/, so that every process — server, trytond-admin, tests — finds the
-    same database and sao files whatever its working directory."""
+    same database, sao files and development mailbox whatever its working
+    directory."""
     if os.environ.get('TRYTOND_CONFIG'):
         return os.environ['TRYTOND_CONFIG']
     parser = configparser.ConfigParser(interpolation=None)
     parser.read(DEFAULT_CONFIG, encoding='utf-8')
-    for section, option in [('database', 'path'), ('web', 'root')]:
+    for section, option in [('database', 'path'), ('web', 'root'),
+            ('gov', 'dev_mailbox')]:
         value = parser.get(section, option, fallback=None)
         if value and not os.path.isabs(value):
             parser.set(section, option, str(ROOT / value))

@@ -3,6 +3,11 @@
     python -m gov_server.run [--host H] [--port P]
 
 Production uses gunicorn with several workers instead (see README).
+
+Without `[gov] portal_url`, the links the server writes (e-mails, QR
+codes) use its own address, http://<host>:<port>. With `[gov] dev_mailbox`
+(config/trytond.conf), outgoing mail is kept in that folder and shown at
+/hop-thu-thu-nghiem (gov_server/devmail.py).
 """
 import argparse
 from pathlib import Path
@@ -13,6 +18,15 @@ from gov_server import configure
 configure()
 
 
+def own_url(host, port):
+    "The address to put in links: a wildcard bind is reached by loopback."
+    if host in {'', '0.0.0.0', '::'}:
+        host = '127.0.0.1'
+    if ':' in host:
+        host = f'[{host}]'
+    return f'http://{host}:{port}'
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--host', default='127.0.0.1')
@@ -21,9 +35,22 @@ def main(argv=None):
 
     from werkzeug.serving import run_simple
 
+    from trytond import config
+    url = own_url(args.host, args.port)
+    if not config.get('gov', 'portal_url', default=None):
+        config.set('gov', 'portal_url', url)
+
     from gov_server.data_load import print_accounts
     from gov_server.wsgi import application
-    print_accounts(f'http://{args.host}:{args.port}')
+    mailbox = config.get('gov', 'dev_mailbox', default=None)
+    if mailbox:
+        # After the application: trytond refuses to load the pool while
+        # another thread (the mailbox's) runs.
+        from gov_server import devmail
+        config.set('email', 'uri', devmail.start(ROOT / mailbox))
+        print(f'Hộp thư thử nghiệm (development mailbox): {url}'
+            f'{devmail.PATH} — {devmail.DIRECTORY}')
+    print_accounts(url)
     run_simple(args.host, args.port, application, threaded=True,
         use_reloader=False)
 
