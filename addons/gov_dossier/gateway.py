@@ -13,7 +13,8 @@ Channels and the gateway used for each, chosen in the trytond configuration:
 ``email``
     Tryton's own SMTP settings: ``[email] uri`` (e.g.
     ``smtp://user:password@mail.example.gov.vn:587`` or ``smtps://…``, with
-    ``smtp+tls://`` for STARTTLS) and ``[email] from``.
+    ``smtp+tls://`` for STARTTLS) and ``[email] from``; the message is
+    built by gov_agency.public.make_message (the portal's name as sender).
 
 ``sms``
     ``[gov] sms_gateway``:
@@ -76,8 +77,6 @@ import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 
 import trytond.config as config
 
@@ -111,14 +110,9 @@ class EmailGateway(Gateway):
 
     def send(self, recipient, subject, body):
         from trytond.sendmail import get_smtp_server
-        from trytond.url import host
-        msg = EmailMessage()
-        msg['From'] = config.get('email', 'from')
-        msg['To'] = recipient
-        msg['Subject'] = subject
-        msg['Date'] = formatdate()
-        msg['Message-ID'] = make_msgid(domain=host())
-        msg.set_content(body)
+
+        from gov_agency.public import make_message
+        msg = make_message(recipient, subject, body)
         server = get_smtp_server(strict=True)
         if server is None:
             raise GatewayError("no SMTP server")

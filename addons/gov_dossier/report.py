@@ -22,9 +22,9 @@ User Interface ▸ Actions ▸ Reports) without code.
 
 Configuration (trytond.conf, section ``[gov]``): ``portal_url`` (the public
 address of the portal, used in the QR code: ``<portal_url>/tra-cuu/<code>
-?t=<qr token>``; set it in production — unset, the address of the current
-request, or http://127.0.0.1:8000), ``place_name`` (the place
-in "Đắk Nông, ngày … tháng … năm …"; default Đắk Nông).
+?t=<qr token>``; required in production, see gov_agency/public.py),
+``place_name`` (the place in "Đắk Nông, ngày … tháng … năm …"; default
+Đắk Nông).
 """
 import datetime as dt
 import os
@@ -41,13 +41,14 @@ from trytond.model import ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.report import Report
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import without_check_access
 from trytond.wizard import Button, StateReport, StateView, Wizard
+
+from gov_agency.public import public_url
 
 from .exceptions import DossierWorkflowError
 
 REPORT_DIR = os.path.join(os.path.dirname(__file__), 'report')
-DEFAULT_PORTAL_URL = 'http://127.0.0.1:8000'
 TIMELINESS_VI = {
     'early': "Trước hạn",
     'on_time': "Đúng hạn",
@@ -71,14 +72,9 @@ PAYMENT_TIME_VI = {
 
 # ------------------------------------------------------------ formatting
 def portal_url():
-    """[gov] portal_url; unset, the address the current request came to
-    (development), else http://127.0.0.1:8000."""
-    url = config.get('gov', 'portal_url', default=None)
-    if not url:
-        request = (Transaction().context or {}).get('_request') or {}
-        if request.get('http_host'):
-            url = f"{request.get('scheme') or 'http'}://{request['http_host']}"
-    return (url or DEFAULT_PORTAL_URL).rstrip('/')
+    """The portal's public address (gov_agency.public): [gov] portal_url,
+    never the address a request came to."""
+    return public_url()
 
 
 def place_name():

@@ -75,12 +75,15 @@ def qr_data_uri(text):
         buffer.getvalue()).decode()
 
 
-def lookup_url(base, code, token=None):
-    """The lookup page of a dossier: the link of its QR codes. With the
+def lookup_url(code, token=None):
+    """The lookup page of a dossier: the link of its QR codes, at the
+    portal's configured address (never the request's Host). With the
     QR token (which shows the submitter's name) only for those who may
     read it: the owner, or a visitor who typed the PIN."""
     from urllib.parse import quote, urlencode
-    url = f"{base}/tra-cuu/{quote(code or '', safe='')}"
+
+    from gov_agency.public import public_url
+    url = f"{public_url()}/tra-cuu/{quote(code or '', safe='')}"
     if token:
         url += '?' + urlencode({'t': token})
     return url

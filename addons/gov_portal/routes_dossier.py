@@ -306,8 +306,7 @@ def _post_submit(portal, procedure, user):
 def submitted(portal, code):
     "The confirmation: code, PIN, receipt link (R-SUB-5)."
     dossier = owned(portal, code)
-    url = lookup_url(portal.request.host_url.rstrip('/'), dossier.code,
-        dossier.qr_token)
+    url = lookup_url(dossier.code, dossier.qr_token)
     return portal.render('submitted.html', dossier=dossier,
         qr=qr_data_uri(url), lookup=url)
 
@@ -436,8 +435,7 @@ def receipt(portal, code):
         else:
             return file_response(f'bien-nhan-{dossier.code}.{ext}', content,
                 'application/pdf' if ext == 'pdf' else 'text/html')
-    url = lookup_url(portal.request.host_url.rstrip('/'), dossier.code,
-        dossier.qr_token)
+    url = lookup_url(dossier.code, dossier.qr_token)
     return portal.render('receipt.html', dossier=dossier,
         name=submitter_name(dossier), qr=qr_data_uri(url), lookup=url,
         fee=dossier.procedure.total_fee())

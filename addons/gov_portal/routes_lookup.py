@@ -44,8 +44,8 @@ def lookup(portal, code, pin=None, token=None):
         return None, pin_error
     view = lookup_view(facts, full)
     # A stranger's QR code has no token: it would show the name.
-    view['qr'] = qr_data_uri(lookup_url(portal.request.host_url.rstrip('/'),
-            facts.code, facts.qr_token if full else None))
+    view['qr'] = qr_data_uri(
+        lookup_url(facts.code, facts.qr_token if full else None))
     return view, pin_error
 
 
