@@ -173,8 +173,6 @@ EN = {
         'The e-mail address is not valid, e.g. name@example.com.',
     'Vui lòng đồng ý để cơ quan nhà nước sử dụng thông tin của bạn khi giải quyết hồ sơ.':
         'Please agree that public agencies use your details to handle your dossiers.',
-    'Đã có tài khoản dùng e-mail này. Hãy đăng nhập hoặc dùng chức năng "Quên mật khẩu".':
-        'An account already uses this e-mail. Log in or use "Forgot your password".',
     'Kiểm tra hộp thư của bạn': 'Check your mailbox',
     'Vui lòng nhập e-mail và mật khẩu.': 'Please enter your e-mail and password.',
     'E-mail hoặc mật khẩu không đúng.': 'Wrong e-mail or password.',
@@ -411,10 +409,37 @@ EN = {
         'You registered on the Đắk Nông online public service portal. Please open this link to verify your e-mail address:',
     'Bạn đã nhập sai quá nhiều lần. Vì an toàn, tài khoản tạm thời bị khóa đăng nhập; vui lòng thử lại sau %(minutes)s phút hoặc dùng chức năng "Quên mật khẩu".':
         'Too many wrong attempts. For your safety, logging in is blocked for a while; please try again in %(minutes)s minutes or use "Forgot your password".',
-    'Có yêu cầu đặt lại mật khẩu cho tài khoản %(email)s. Mở liên kết sau để đặt mật khẩu mới (hiệu lực 24 giờ):':
-        'Someone asked to reset the password of %(email)s. Open this link to set a new password (valid 24 hours):',
-    'Tài khoản đã được tạo. Chúng tôi đã gửi thư đến %(email)s. Vui lòng mở liên kết trong thư để xác thực e-mail, sau đó đăng nhập.':
-        'Your account was created. We sent an e-mail to %(email)s. Please open its link to verify your e-mail, then log in.',
+    'Có yêu cầu đặt lại mật khẩu cho tài khoản %(email)s. Mở liên kết sau để đặt mật khẩu mới (hiệu lực đến %(expire)s):':
+        'Someone asked to reset the password of %(email)s. Open this link to set a new password (valid until %(expire)s):',
+    'Chúng tôi đã gửi thư đến %(email)s. Vui lòng mở thư và làm theo hướng dẫn trong thư để hoàn tất đăng ký.':
+        'We sent an e-mail to %(email)s. Please open it and follow its instructions to complete your registration.',
+    'Đăng ký tài khoản — Cổng dịch vụ công tỉnh Đắk Nông':
+        'Registration — Đắk Nông Public Service Portal',
+    'Có người vừa dùng địa chỉ e-mail %(email)s để đăng ký tài khoản trên Cổng dịch vụ công trực tuyến tỉnh Đắk Nông, nhưng địa chỉ này đã có tài khoản nên không có tài khoản mới nào được tạo.':
+        'Someone just used the e-mail address %(email)s to register on the Đắk Nông online public service portal; this address already has an account, so no new account was created.',
+    'Nếu đó là bạn, hãy đăng nhập bằng tài khoản hiện có; nếu quên mật khẩu, hãy dùng liên kết sau để đặt mật khẩu mới.':
+        'If it was you, log in with your existing account; if you forgot its password, use this link to set a new one.',
+    'E-mail của bạn chưa được xác thực, và hệ thống chưa gửi được thư xác thực đến %(email)s. Vui lòng đăng nhập lại sau ít phút để nhận thư.':
+        'Your e-mail is not verified yet, and the verification e-mail to %(email)s could not be sent. Please log in again in a few minutes to receive it.',
+    'Chưa gửi được thư':
+        'The e-mail could not be sent',
+    'Hệ thống chưa gửi được thư đến %(email)s vì máy chủ thư đang gặp sự cố. Thư chưa được gửi; vui lòng thử gửi lại sau ít phút.':
+        'The e-mail to %(email)s could not be sent: the mail server has a problem. Nothing was sent; please try again in a few minutes.',
+    'Gửi lại thư':
+        'Send the e-mail again',
+    # The development mailbox (make run only)
+    'Hộp thư thử nghiệm':
+        'Development mailbox',
+    'Chỉ có trên máy phát triển: thư hệ thống gửi đi được giữ lại trong thư mục %(folder)s, không gửi ra ngoài.':
+        'Development machines only: the e-mails the system sends are kept in the folder %(folder)s and never leave this machine.',
+    'Tất cả thư':
+        'All e-mails',
+    'Người gửi':
+        'From',
+    'Người nhận':
+        'To',
+    'Chưa có thư nào.':
+        'No e-mail yet.',
         'Lọc theo ngành, lĩnh vực, cấp, cơ quan':
         'Filter by sector, field, level, agency',
     'và %(n)s nơi khác':

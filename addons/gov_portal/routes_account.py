@@ -10,16 +10,23 @@ route that, once the provider vouched for the person, finds or creates the
 web.user and calls `portal.log_in(web_user)` — the only place a session is
 opened."""
 import datetime as dt
-from email.message import EmailMessage
+import logging
 from urllib.parse import urlencode
+
+from markupsafe import escape
 
 from trytond import config
 from trytond.exceptions import RateLimitException, UserError
-from trytond.sendmail import send_message_transactional
+from trytond.sendmail import send_message
 from trytond.tools.email_ import EmailNotValidError, validate_email
+from trytond.transaction import Transaction
+
+from gov_agency.public import make_message, public_url
 
 from .web import page, safe_next
 from .web_user import PHONE, normalize_phone, valid_identification
+
+logger = logging.getLogger(__name__)
 
 MIN_PASSWORD = 8
 
@@ -72,40 +79,91 @@ def password_errors(portal, password, confirm, errors, field='password'):
 
 
 def send_mail(portal, to, subject, lines, link, button):
-    "A short Vietnamese e-mail with one link (text and HTML parts)."
-    from markupsafe import escape
-    msg = EmailMessage()
-    msg['From'] = config.get('email', 'from', default='no-reply@localhost')
-    msg['To'] = to
-    msg['Subject'] = subject
+    """Send a short Vietnamese e-mail with one link (text and HTML parts)
+    now; False when it could not be sent, for the page to say so.
+
+    What the page wrote (the account, the token) is committed first: the
+    link must work as soon as the mail arrives, and a mail server that is
+    down must not undo the registration."""
     text = '\n\n'.join(lines + [link, portal._(
                 'Nếu bạn không yêu cầu, vui lòng bỏ qua thư này.')])
-    msg.set_content(text)
     html = ''.join('<p>%s</p>' % escape(line) for line in lines)
     html += '<p><a href="%s">%s</a></p><p>%s</p>' % (
         escape(link), escape(button), escape(link))
-    msg.add_alternative(
-        '<!DOCTYPE html><html lang="vi"><body>%s</body></html>' % html,
-        subtype='html')
-    send_message_transactional(msg)
+    msg = make_message(to, subject, text,
+        '<!DOCTYPE html><html lang="vi"><body>%s</body></html>' % html)
+    Transaction().commit()
+    try:
+        send_message(msg, strict=True)
+    except Exception as error:
+        logger.warning('account e-mail to %s not sent: %s', to, error)
+        return False
+    return True
 
 
-def base_url(portal):
-    return portal.request.host_url.rstrip('/')
+def server_time(value):
+    """hh:mm dd/mm/yyyy in the province of a time web_user stamped with
+    the server's naive local clock (its token expiry)."""
+    from zoneinfo import ZoneInfo
+    zone = ZoneInfo(config.get('gov', 'timezone',
+            default='Asia/Ho_Chi_Minh'))
+    return value.astimezone(zone).strftime('%H:%M %d/%m/%Y')
+
+
+def link_to(path, **params):
+    "A link for a mail: the configured public address, never the Host."
+    return public_url() + path + ('?' + urlencode(params) if params else '')
 
 
 def send_validation(portal, user):
     user.set_email_token()
     user.save()
-    link = base_url(portal) + '/xac-thuc-email?token=' + user.email_token
     _ = portal._
-    send_mail(portal, user.email,
+    sent = send_mail(portal, user.email,
         _('Xác thực địa chỉ e-mail — Cổng dịch vụ công tỉnh Đắk Nông'),
         [_('Chào %(name)s,', name=user.full_name or user.email),
             _('Bạn vừa đăng ký tài khoản trên Cổng dịch vụ công trực tuyến '
                 'tỉnh Đắk Nông. Vui lòng mở liên kết sau để xác thực địa '
                 'chỉ e-mail:')],
-        link, _('Xác thực e-mail'))
+        link_to('/xac-thuc-email', token=user.email_token),
+        _('Xác thực e-mail'))
+    if sent:
+        user.mailed('validation')
+    return sent
+
+
+def send_already_registered(portal, user):
+    "Tell the owner of an address that someone registered with it again."
+    _ = portal._
+    sent = send_mail(portal, user.email,
+        _('Đăng ký tài khoản — Cổng dịch vụ công tỉnh Đắk Nông'),
+        [_('Chào %(name)s,', name=user.full_name or user.email),
+            _('Có người vừa dùng địa chỉ e-mail %(email)s để đăng ký tài '
+                'khoản trên Cổng dịch vụ công trực tuyến tỉnh Đắk Nông, '
+                'nhưng địa chỉ này đã có tài khoản nên không có tài khoản '
+                'mới nào được tạo.', email=user.email),
+            _('Nếu đó là bạn, hãy đăng nhập bằng tài khoản hiện có; nếu '
+                'quên mật khẩu, hãy dùng liên kết sau để đặt mật khẩu mới.')],
+        link_to('/quen-mat-khau'), _('Đặt mật khẩu mới'))
+    if sent:
+        user.mailed('register')
+    return sent
+
+
+def mail_sent_page(portal, email, lines=None):
+    _ = portal._
+    return portal.render('message.html',
+        title=_('Kiểm tra hộp thư của bạn'), kind='ok',
+        lines=lines or [_('Chúng tôi đã gửi thư đến %(email)s. Vui lòng mở '
+                'thư và làm theo hướng dẫn trong thư để hoàn tất đăng ký.',
+                email=email)],
+        links=[('/dang-nhap', _('Đăng nhập'))])
+
+
+def mail_failed_page(portal, email, action):
+    """Sending failed for real: say so (never "sent") and offer to send
+    again — the form posts the address to `action` once more."""
+    return portal.render('mail_failed.html', email=email, action=action)
 
 
 @page('/dang-ky', methods=('GET', 'POST'))
@@ -130,24 +188,45 @@ def register(portal):
             errors['consent'] = _(
                 'Vui lòng đồng ý để cơ quan nhà nước sử dụng thông tin của '
                 'bạn khi giải quyết hồ sơ.')
-        if not errors and WebUser.search([('email', '=', email)]):
-            # Say no more than needed: the owner of the address can reset
-            # the password from the login page.
-            errors['email'] = _(
-                'Đã có tài khoản dùng e-mail này. Hãy đăng nhập hoặc dùng '
-                'chức năng "Quên mật khẩu".')
         if not errors:
-            user = WebUser(email=email, password=form['password'], **values)
-            user.save()
-            user.sync_party()
-            send_validation(portal, user)
-            return portal.render('message.html',
-                title=_('Kiểm tra hộp thư của bạn'), kind='ok',
-                lines=[_('Tài khoản đã được tạo. Chúng tôi đã gửi thư đến '
-                        '%(email)s. Vui lòng mở liên kết trong thư để xác '
-                        'thực e-mail, sau đó đăng nhập.', email=email)],
-                links=[('/dang-nhap', _('Đăng nhập'))])
+            # The same answer whether or not the address already has an
+            # account (R-SEC-2): its owner is told by e-mail instead.
+            existing = WebUser.search([('email', '=', email)])
+            if existing:
+                user, = existing
+                # As long as creating an account, so the time tells nothing.
+                WebUser.hash_password(form['password'])
+                sent = (send_already_registered(portal, user)
+                    if user.may_mail('register') else True)
+            else:
+                user = WebUser(email=email, password=form['password'],
+                    **values)
+                user.save()
+                user.sync_party()
+                sent = send_validation(portal, user)
+            if not sent:
+                return mail_failed_page(portal, email, '/dang-ky/gui-lai')
+            return mail_sent_page(portal, email)
     return portal.render('register.html', form=form, errors=errors)
+
+
+@page('/dang-ky/gui-lai', methods=('POST',))
+def register_resend(portal):
+    """"Send again" after a failed registration mail: the verification
+    link to an account not yet verified, the notice to a verified one;
+    nothing to an unknown address — the same answer in every case."""
+    WebUser = portal.pool.get('web.user')
+    email = portal.request.form.get('email', '').strip().lower()
+    users = WebUser.search([('email', '=', email)]) if email else []
+    sent = True
+    for user in users:
+        if not user.email_valid and user.may_mail('validation'):
+            sent = send_validation(portal, user)
+        elif user.email_valid and user.may_mail('register'):
+            sent = send_already_registered(portal, user)
+    if not sent:
+        return mail_failed_page(portal, email, '/dang-ky/gui-lai')
+    return mail_sent_page(portal, email)
 
 
 @page('/xac-thuc-email', methods=('GET', 'POST'))
@@ -199,10 +278,15 @@ def login(portal):
                 if not user:
                     errors['_'] = _('E-mail hoặc mật khẩu không đúng.')
         if user and not user.email_valid:
-            send_validation(portal, user)
-            errors['_'] = _(
-                'E-mail của bạn chưa được xác thực. Chúng tôi vừa gửi lại '
-                'thư xác thực đến %(email)s.', email=user.email)
+            if send_validation(portal, user):
+                errors['_'] = _(
+                    'E-mail của bạn chưa được xác thực. Chúng tôi vừa gửi '
+                    'lại thư xác thực đến %(email)s.', email=user.email)
+            else:
+                errors['_'] = _(
+                    'E-mail của bạn chưa được xác thực, và hệ thống chưa '
+                    'gửi được thư xác thực đến %(email)s. Vui lòng đăng '
+                    'nhập lại sau ít phút để nhận thư.', email=user.email)
             user = None
         if user:
             portal.log_in(user)
@@ -225,29 +309,36 @@ def forgot_password(portal):
         WebUser = portal.pool.get('web.user')
         email = form.get('email', '').strip().lower()
         users = WebUser.search([('email', '=', email)]) if email else []
+        sent = True
         for user in users:
-            if user.reset_password_token_expire and (
-                    user.reset_password_token_expire
+            if not user.may_mail('reset'):
+                continue  # sent a moment ago: no flood of mails
+            if not (user.reset_password_token_expire
+                    and user.reset_password_token_expire
                     > dt.datetime.now()):
-                continue  # one link at a time
-            user.set_reset_password_token()
-            user.save()
-            link = (base_url(portal) + '/dat-lai-mat-khau?'
-                + urlencode({
-                        'token': user.reset_password_token,
-                        'email': user.email}))
-            send_mail(portal, user.email,
+                user.set_reset_password_token()
+                user.save()
+            # else the link still valid is sent again: links come from the
+            # configured address, so an earlier one is as good, and the
+            # owner who lost it is not left waiting a day.
+            sent = send_mail(portal, user.email,
                 _('Đặt lại mật khẩu — Cổng dịch vụ công tỉnh Đắk Nông'),
                 [_('Có yêu cầu đặt lại mật khẩu cho tài khoản %(email)s. '
-                        'Mở liên kết sau để đặt mật khẩu mới (hiệu lực 24 '
-                        'giờ):', email=user.email)],
-                link, _('Đặt mật khẩu mới'))
+                        'Mở liên kết sau để đặt mật khẩu mới (hiệu lực đến '
+                        '%(expire)s):', email=user.email,
+                        expire=server_time(
+                            user.reset_password_token_expire))],
+                link_to('/dat-lai-mat-khau',
+                    token=user.reset_password_token, email=user.email),
+                _('Đặt mật khẩu mới'))
+            if sent:
+                user.mailed('reset')
+        if not sent:
+            return mail_failed_page(portal, email, '/quen-mat-khau')
         # The same answer whether or not the address has an account.
-        return portal.render('message.html',
-            title=_('Kiểm tra hộp thư của bạn'), kind='ok',
-            lines=[_('Nếu %(email)s là e-mail của một tài khoản, thư hướng '
-                    'dẫn đặt lại mật khẩu đã được gửi đến đó.', email=email)],
-            links=[('/dang-nhap', _('Đăng nhập'))])
+        return mail_sent_page(portal, email,
+            [_('Nếu %(email)s là e-mail của một tài khoản, thư hướng dẫn '
+                    'đặt lại mật khẩu đã được gửi đến đó.', email=email)])
     return portal.render('forgot.html', form=form, errors={})
 
 

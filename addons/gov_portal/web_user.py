@@ -3,12 +3,15 @@
 # copyright notices and license terms.
 """The citizen's account: web_user's web.user plus the profile that
 pre-fills every form (R-AG-4, R-SUB-8)."""
+import datetime as dt
 import re
 
+from trytond import config
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
+from trytond.transaction import without_check_access
 
 IDENTIFICATION = re.compile(r'^\d{12}$')
 PHONE = re.compile(r'^(\+84|0)\d{9,10}$')
@@ -42,6 +45,55 @@ class User(metaclass=PoolMeta):
         "(số định danh cá nhân) of the citizen.")
     phone = fields.Char("Phone")
     address = fields.Text("Address")
+    mail_dates = fields.Dict(
+        None, "Account E-mails Sent", readonly=True,
+        help="When each kind of account e-mail was last sent, to limit "
+        "how often a stranger can have one sent to this address.")
+
+    @classmethod
+    def copy(cls, users, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('mail_dates')
+        return super().copy(users, default=default)
+
+    @classmethod
+    def on_modification(cls, mode, users, field_names=None):
+        super().on_modification(mode, users, field_names=field_names)
+        # A new password (reset by e-mail, or set in the back office) or a
+        # closed account ends every session of the account: the cookie of
+        # whoever knew the old password stops working (R-AG-4, R-SEC-1).
+        # web_user itself keeps them.
+        if mode == 'write' and (field_names is None
+                or {'password', 'active'} & set(field_names)):
+            cls.revoke_sessions(users)
+
+    @classmethod
+    def revoke_sessions(cls, users):
+        Session = Pool().get('web.user.session')
+        with without_check_access():
+            Session.delete(Session.search(
+                    [('user', 'in', [u.id for u in users])]))
+
+    # Account e-mails a stranger can trigger (a password reset sent again,
+    # "someone registered with your address") are sent at most once per
+    # interval and kind, so that the form cannot flood a mailbox.
+    @staticmethod
+    def mail_interval():
+        return dt.timedelta(seconds=config.getint(
+                'gov', 'account_mail_interval', default=120))
+
+    def may_mail(self, kind):
+        last = (self.mail_dates or {}).get(kind)
+        if not last:
+            return True
+        last = dt.datetime.fromisoformat(last)
+        return abs(dt.datetime.now() - last) >= self.mail_interval()
+
+    def mailed(self, kind):
+        dates = dict(self.mail_dates or {})
+        dates[kind] = dt.datetime.now().isoformat()
+        self.mail_dates = dates
+        self.save()
 
     @classmethod
     def validate_fields(cls, users, field_names):
