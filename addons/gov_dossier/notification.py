@@ -74,6 +74,8 @@ STATES = [
     ('sent', "Sent"),
     ('failed', "Failed"),
     ]
+# Channels where an officer entered the applicant's contacts.
+OFFICER_CHANNELS = {'desk', 'postal'}
 # Dossier events (Dossier._on_event) → kind of notification.
 EVENT_KINDS = {
     'submitted': 'received',
@@ -252,14 +254,23 @@ class Notification(ModelSQL, ModelView):
 
     @classmethod
     def recipients(cls, dossier):
-        "(channel, recipient, web user) of the dossier's applicant."
+        """(channel, recipient, web user) of the dossier's applicant.
+
+        Mail carries the QR token (the link shows the applicant's name): it
+        goes only to an address someone vouched for — the portal account's
+        verified e-mail, or the address an officer took down at the desk or
+        from the postal form. An address typed on the portal's form is
+        anybody's (R-SEC-2): nothing is sent to it."""
         result = []
         web_user = dossier.web_user
         if web_user:
             result.append(('portal', web_user.email, web_user))
-        email = (dossier.applicant_email
-            or (web_user.email if web_user else None))
-        if email:
+        email = None
+        if dossier.channel in OFFICER_CHANNELS and dossier.applicant_email:
+            email = dossier.applicant_email
+        elif web_user and web_user.email_valid:
+            email = web_user.email
+        if email and email.strip():
             result.append(('email', email.strip(), None))
         phone = normalize_phone(dossier.applicant_phone)
         if phone:
@@ -432,7 +443,10 @@ class Notification(ModelSQL, ModelView):
         """The short text of an SMS (≤ 3 segments), in Vietnamese with
         diacritics (the HTTP gateway can strip them, see gateway.py)."""
         code = dossier.code or ''
-        url = lookup_url(dossier.code, dossier.qr_token)
+        # A phone typed on the portal's form is nobody's word: its link
+        # asks for the PIN instead of carrying the QR token.
+        url = lookup_url(dossier.code, dossier.qr_token
+            if dossier.channel in OFFICER_CHANNELS else None)
         if kind == 'received':
             check_date = data
             text = (f"{dossier.agency.name} đã nhận hồ sơ {code}. "

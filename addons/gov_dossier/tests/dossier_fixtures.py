@@ -294,7 +294,8 @@ def make_web_user(email):
     Party = pool.get('party.party')
     party = Party(name=email.split('@')[0])
     party.save()
-    web_user = WebUser(email=email, party=party)
+    # A portal account signs in only once its e-mail is verified.
+    web_user = WebUser(email=email, party=party, email_valid=True)
     web_user.save()
     return web_user
 
