@@ -467,6 +467,38 @@ class NotificationTestCase(unittest.TestCase):
         self.assertEqual(len(FakeSMSGateway.outbox), 1)
 
     @with_transaction()
+    def test_email_only_to_an_address_someone_vouched_for(self):
+        "R-SEC-2, R-NOT-2: the QR-token mail never goes to a typed address"
+        pool = Pool()
+        Dossier = pool.get('gov.dossier')
+        Notification = pool.get('gov.notification')
+        WebUser = pool.get('web.user')
+        world = make_world()
+
+        def emails(dossier):
+            return [r for c, r, _ in Notification.recipients(reload(dossier))
+                if c == 'email']
+        # Online: the account's verified address, not the form's.
+        dossier, web_user = self.online_dossier(world)
+        Dossier.write([dossier], {'applicant_email': 'nguoi.la@example.net'})
+        self.assertEqual(emails(dossier), ['lan@example.vn'])
+        WebUser.write([web_user], {'email_valid': False})
+        self.assertEqual(emails(dossier), [])
+        # Its SMS (a typed phone) links to the lookup without the token.
+        sms = Notification._sms(reload(dossier), 'valid', '10/03/2025')
+        self.assertIn(lookup_url(dossier.code, None), sms)
+        self.assertTrue(dossier.qr_token)
+        self.assertNotIn(dossier.qr_token, sms)
+        # At the desk: the address and phone the officer took down.
+        desk = make_dossier(world, channel='desk',
+            applicant_email='tai.quay@example.vn',
+            applicant_phone='0912 345 678')
+        self.assertEqual(emails(desk), ['tai.quay@example.vn'])
+        sms = Notification._sms(reload(desk), 'valid', '10/03/2025')
+        self.assertTrue(desk.qr_token)
+        self.assertIn('?t=' + desk.qr_token, sms)
+
+    @with_transaction()
     def test_backfilled_dossier_notifies_nobody(self):
         "R-NOT-1, R-PROC-6: a paper dossier entered afterwards sends nothing"
         Dossier = Pool().get('gov.dossier')
