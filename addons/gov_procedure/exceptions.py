@@ -17,6 +17,10 @@ class CatalogueValidationError(ValidationError):
     "A catalogue record holds an invalid value."
 
 
+class TextBoundsError(ValidationError):
+    "A text is too long or holds a control character (bounds.py)."
+
+
 class FormDataError(UserError):
     "The eForm data of a dossier does not match the procedure's form."
 
