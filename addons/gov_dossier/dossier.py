@@ -2178,8 +2178,9 @@ class Dossier(SelectionLabelsMixin, PublicLookupMixin, RuleCheckedExportMixin,
 
     def get_public_status(self, full=False):
         """What the public lookup shows (R-LOOK-2, Điều 16): without the
-        PIN, no personal data; an invalid online dossier shows no unit nor
-        appointment but what must be supplemented."""
+        PIN, no personal data and no text typed by an officer; an invalid
+        online dossier shows no unit nor appointment but what must be
+        supplemented."""
         invalid = self.state == 'supplement'
         status = {
             'code': self.code,
@@ -2196,10 +2197,12 @@ class Dossier(SelectionLabelsMixin, PublicLookupMixin, RuleCheckedExportMixin,
             }
         if invalid:
             # Điều 16.2: what to supplement or correct is part of the
-            # public lookup, like the portal shows it; no personal data.
-            status['supplement_reason'] = self.supplement_reason
+            # public lookup: the components ticked by the officer; the
+            # officer's own words only with the PIN (R-SEC-2).
             status['supplement_components'] = [
                 c.name for c in self.supplement_components]
+            if full:
+                status['supplement_reason'] = self.supplement_reason
         if full:
             status['applicant_name'] = self.submitter_name or (
                 self.applicant_name)

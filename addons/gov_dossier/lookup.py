@@ -2,14 +2,94 @@
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
 """The public lookup of a dossier by its code (R-LOOK-1, R-LOOK-2): which
-dossier a code finds and who may read the submitter's name."""
+dossier a code finds and who may read the submitter's name.
+
+The PIN (6 digits) of a dossier is locked, whatever the address it comes
+from, after `[gov] lookup_pin_attempts` wrong PINs (5) within `[gov]
+lookup_pin_lock_minutes` (15): the per-address limit of the portal alone
+lets many addresses share the million guesses. While locked even the right
+PIN is refused (facts.pin_locked); the QR token and the owner's account
+still show the name."""
+import datetime as dt
 import hmac
+import random
 from types import SimpleNamespace
 
+from sql.aggregate import Count
+
+from trytond import backend, config
+from trytond.model import Index, ModelSQL, fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from gov_agency.sql_text import Value, bind, sql_text
+
+# Share of the wrong PINs that also delete the failures of the past.
+PURGE_PROBABILITY = 0.05
+
+
+def utcnow():
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class PinFailure(ModelSQL):
+    """A wrong PIN typed in the public lookup for a dossier: counted per
+    dossier to lock its PIN check (lookup_facts). A plain integer, not a
+    foreign key: the row costs one insert and never waits on the dossier."""
+    __name__ = 'gov.dossier.pin.failure'
+    __string__ = "Dossier Lookup Wrong PIN"
+
+    dossier = fields.Integer("Dossier", required=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.dossier, Index.Equality()),
+                    (t.create_date, Index.Range())),
+                Index(t, (t.create_date, Index.Range())),
+                })
+
+    @classmethod
+    def attempts(cls):
+        return config.getint('gov', 'lookup_pin_attempts', default=5)
+
+    @classmethod
+    def lock_time(cls):
+        return dt.timedelta(minutes=config.getint(
+                'gov', 'lookup_pin_lock_minutes', default=15))
+
+    @classmethod
+    def add(cls, dossier):
+        "Record a wrong PIN for the dossier (id): one statement."
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        now = utcnow()
+        if random.random() < PURGE_PROBABILITY:
+            cls.purge(now - cls.lock_time())
+        cursor.execute(*table.insert(
+                [table.dossier, table.create_date, table.create_uid],
+                [[dossier, now, Transaction().user]]))
+
+    @classmethod
+    def purge(cls, before):
+        """Delete the failures older than before, in a savepoint on
+        PostgreSQL: two lookups purging at once would otherwise fail one
+        of them; the next purge removes what this one skipped."""
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        delete = table.delete(where=table.create_date < before)
+        if backend.name != 'postgresql':
+            cursor.execute(*delete)
+            return
+        cursor.execute('SAVEPOINT gov_dossier_pin_purge')
+        try:
+            cursor.execute(*delete)
+        except backend.DatabaseOperationalError:
+            cursor.execute('ROLLBACK TO SAVEPOINT gov_dossier_pin_purge')
+        else:
+            cursor.execute('RELEASE SAVEPOINT gov_dossier_pin_purge')
 
 
 class PublicLookupMixin:
@@ -36,16 +116,33 @@ class PublicLookupMixin:
         code = (code or '').strip()
         if not code:
             return None, False
-        sql, params = sql_text('gov.dossier.lookup', cls._lookup_query)
+        Failure = Pool().get('gov.dossier.pin.failure')
         cursor = Transaction().connection.cursor()
-        cursor.execute(sql, bind(params, code=code))
+        if pin:
+            # The same query, counting the dossier's recent wrong PINs.
+            sql, params = sql_text('gov.dossier.lookup.pin',
+                lambda: cls._lookup_query(pin_failures=True))
+            cursor.execute(sql, bind(params, code=code,
+                    since=utcnow() - Failure.lock_time()))
+        else:
+            sql, params = sql_text('gov.dossier.lookup', cls._lookup_query)
+            cursor.execute(sql, bind(params, code=code))
         row = cursor.fetchone()
         if row is None:
             return None, False
         facts = SimpleNamespace(
             **dict(zip((c[0] for c in cursor.description), row)))
-        full = bool(pin) and hmac.compare_digest(
-            str(pin).strip().encode(), (facts.pin or '').encode())
+        full = facts.pin_locked = False
+        if pin:
+            failures = facts.pin_failures or 0
+            if failures >= Failure.attempts():
+                facts.pin_locked = True
+            elif hmac.compare_digest(
+                    str(pin).strip().encode(), (facts.pin or '').encode()):
+                full = True
+            else:
+                Failure.add(facts.id)
+                facts.pin_locked = failures + 1 >= Failure.attempts()
         if not full and token:
             full = hmac.compare_digest(
                 str(token).encode(), (facts.qr_token or '').encode())
@@ -59,8 +156,9 @@ class PublicLookupMixin:
         return facts, full
 
     @classmethod
-    def _lookup_query(cls):
-        "The non-draft dossier of Value('code') with the names shown."
+    def _lookup_query(cls, pin_failures=False):
+        """The non-draft dossier of Value('code') with the names shown;
+        with pin_failures, its wrong PINs since Value('since') too."""
         pool = Pool()
         dossier = cls.__table__()
         procedure = pool.get('gov.procedure').__table__()
@@ -68,6 +166,13 @@ class PublicLookupMixin:
         unit = pool.get('gov.agency').__table__()
         step = pool.get('gov.dossier.step').__table__()
         party = pool.get('party.party').__table__()
+        columns = []
+        if pin_failures:
+            failure = pool.get('gov.dossier.pin.failure').__table__()
+            columns.append(failure.select(Count(failure.id),
+                    where=(failure.dossier == dossier.id)
+                    & (failure.create_date >= Value('since'))
+                    ).as_('pin_failures'))
         return (dossier
             .join(procedure, condition=procedure.id == dossier.procedure)
             .join(agency, condition=agency.id == dossier.agency)
@@ -85,7 +190,7 @@ class PublicLookupMixin:
                 step.name.as_('step_name'),
                 dossier.received_date, dossier.submitted_date,
                 dossier.due_date, dossier.supplement_reason,
-                dossier.rejection_reason,
+                dossier.rejection_reason, *columns,
                 where=(dossier.code == Value('code'))
                 & (dossier.state != 'draft'),
                 limit=1))
