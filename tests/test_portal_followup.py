@@ -31,11 +31,12 @@ def test_supplement_lookup_and_withdraw(portal):
             {}], session=session)
     assert 'error' not in result, result
 
-    # Điều 16.2: the lookup shows what to supplement, no unit nor date.
+    # Điều 16.2: the lookup shows what to supplement, no unit nor date;
+    # a stranger reads the component, not the officer's words (R-SEC-2).
     visitor = Client(portal, source='127.0.0.13')
     _, _, page = visitor.get(f'/tra-cuu?ma={code}')
     assert 'Cần bổ sung, sửa đổi hồ sơ' in page
-    assert 'Ảnh giấy chứng sinh bị mờ' in page
+    assert 'Ảnh giấy chứng sinh bị mờ' not in page
     assert 'Giấy chứng sinh' in page
     assert 'Ngày hẹn trả kết quả' not in page
     assert 'Đơn vị đang xử lý' not in page

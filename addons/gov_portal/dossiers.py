@@ -92,7 +92,8 @@ def lookup_url(code, token=None):
 def lookup_view(facts, full):
     """The facts of R-LOOK-2 (Điều 16) for the page. For a dossier waiting
     for a supplement the processing unit and the appointment are left out
-    and what to supplement or correct is added (Điều 16.2)."""
+    and what to supplement or correct is added (Điều 16.2): the components,
+    and the officer's reason only for who may read the name."""
     invalid = facts.state == 'supplement'
     name = (facts.submitter_name or facts.applicant_name
         or facts.party_name or '')
@@ -112,7 +113,9 @@ def lookup_view(facts, full):
         'invalid': invalid,
         }
     if invalid:
-        view['supplement'] = facts.supplement_reason or ''
+        # Strangers read the names of the components to supplement, never
+        # the words an officer typed (R-SEC-2).
+        view['supplement'] = (facts.supplement_reason or '') if full else ''
         view['supplement_components'] = facts.supplement_components
     else:
         view['unit'] = facts.unit_name or ''

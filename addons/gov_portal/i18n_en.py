@@ -193,6 +193,8 @@ EN = {
     'Hồ sơ chưa đầy đủ, hợp lệ. Nội dung cần bổ sung, sửa đổi:':
         'The dossier is incomplete. What must be added or corrected:',
     'Vui lòng liên hệ cơ quan tiếp nhận.': 'Please contact the receiving agency.',
+    'Nhập mã PIN để xem ý kiến chi tiết của cơ quan tiếp nhận.':
+        "Type the PIN to read the receiving agency's detailed comments.",
     'Không tìm thấy hồ sơ có mã "%(code)s". Vui lòng kiểm tra lại mã in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả.':
         'No dossier with code "%(code)s". Please check the code printed on the receipt.',
     'Xem đầy đủ họ tên người nộp': "See the submitter's full name",
@@ -201,6 +203,10 @@ EN = {
         'Printed on the receipt, next to the dossier code.',
     'Xem': 'Show',
     'Mã hồ sơ hoặc mã PIN không đúng.': 'Wrong dossier code or PIN.',
+    'Mã PIN của hồ sơ này đã bị nhập sai nhiều lần nên tạm khóa. Vui lòng thử lại sau %(minutes)s phút, hoặc quét mã QR trên Giấy tiếp nhận hồ sơ.':
+        'The PIN of this dossier was typed wrong too many times and is '
+        'locked for now. Please try again in %(minutes)s minutes, or scan '
+        'the QR code on the receipt.',
     'Bạn đã tra cứu quá nhiều lần trong một phút. Vui lòng đợi một phút rồi thử lại.':
         'Too many lookups in one minute. Please wait a minute and try again.',
     'Bộ phận Một cửa': 'One-stop desk',

@@ -9,6 +9,8 @@ from trytond.cache import Cache
 from trytond.protocols.wrappers import Response
 from trytond.transaction import Transaction
 
+from gov_dossier.filename import content_disposition
+
 from .web import PageError, page
 
 PAGE_SIZE = 20
@@ -151,7 +153,7 @@ def template(portal, code, component):
             name = line.template_name or 'mau-don'
             response = Response(bytes(line.template),
                 content_type='application/octet-stream')
-            response.headers.set('Content-Disposition', 'attachment',
-                filename=name)
+            response.headers['Content-Disposition'] = content_disposition(
+                name)
             return response
     raise PageError(404)

@@ -18,6 +18,8 @@ from trytond.exceptions import UserError
 from trytond.protocols.wrappers import Response
 from trytond.transaction import Transaction
 
+from gov_dossier.filename import content_disposition
+
 from .dossiers import (
     BADGES, RETURN_METHODS, STATES, TIMELINESS, lookup_url, qr_data_uri,
     submitter_name, timeline)
@@ -111,6 +113,11 @@ def applicant_errors(portal, form, errors):
             'Số điện thoại không hợp lệ, ví dụ 0912345678.')
     values['applicant_phone'] = values['applicant_phone'] or None
     values['applicant_address'] = values['applicant_address'] or None
+    # The model's checks (lengths, control characters, e-mail), so that the
+    # portal and the back office refuse the same values.
+    Dossier = portal.pool.get('gov.dossier')
+    for name, message in Dossier.applicant_field_errors(values).items():
+        errors.setdefault(name, message)
     return values
 
 
@@ -125,8 +132,8 @@ def read_uploads(portal, components, errors, prefix='c'):
         storage = portal.request.files.get(name)
         if not storage or not storage.filename:
             continue
-        filename = storage.filename.replace('\\', '/').rsplit('/', 1)[-1]
-        filename = filename.strip()[:200] or 'tep'
+        # No folder, control or bidirectional character (gov_dossier).
+        filename = Document.clean_filename(storage.filename)
         data = storage.read()
         try:
             Document.check_upload(filename, data, component=component)
@@ -166,7 +173,9 @@ def documents_by_component(dossier):
 
 def render_form(portal, procedure, form, errors, draft=None, token=None,
         status=200, saved=False):
+    Dossier = portal.pool.get('gov.dossier')
     return portal.render('submit.html', procedure=procedure, form=form,
+        limits={k: size for k, (size, _) in Dossier._text_bounds.items()},
         errors=errors, draft=draft, token=token or secrets.token_hex(16),
         agencies=agency_choices(procedure), saved=saved, status=status,
         documents=documents_by_component(draft) if draft else {},
@@ -204,6 +213,16 @@ def submit(portal, code):
 
 
 def _post_submit(portal, procedure, user):
+    """Save the draft, then submit it when asked and complete.
+
+    - A value the server never stores (too long, out of range, a control
+      character: gov_procedure/bounds.py) refuses the whole form: nothing
+      is written, the form comes back with the errors and what was typed.
+    - Other mistakes (a missing value, a date that does not exist, a file
+      of the wrong type) keep everything valid in the draft: nothing typed
+      or uploaded is lost (R-SUB-1, JOURNEYS: Chị Lan).
+    - When the model refuses what the portal let through, the whole
+      request is rolled back: no half-saved dossier."""
     pool = portal.pool
     Dossier = pool.get('gov.dossier')
     Submission = pool.get('gov.portal.submission')
@@ -215,7 +234,7 @@ def _post_submit(portal, procedure, user):
         raise PageError(400)
     # The same form sent twice (double click, reload): the first one wins.
     submissions = Submission.search([('token', '=', token)], limit=1)
-    draft = None
+    submission = None
     if submissions:
         submission, = submissions
         if submission.web_user.id != user.id:
@@ -225,17 +244,18 @@ def _post_submit(portal, procedure, user):
             return portal.redirect(f'/ho-so/{draft.code}/da-nop')
     else:
         draft = owned_draft(portal, procedure, form.get('draft'))
-        submission = Submission(token=token, web_user=user)
-        try:
-            with Transaction().set_context(_check_access=False):
-                submission.save()
-        except backend.DatabaseIntegrityError:
-            raise PageError(303, headers={'Location': '/ho-so'})
 
     errors = {}
     values = applicant_errors(portal, form, errors)
     raw = {f.name: form.get(f'f_{f.name}') for f in procedure.form_fields}
     data, form_errors = procedure.parse_form_data(raw)
+    refused = Dossier.text_errors(values)
+    refused.update((f'f_{k}', v)
+        for k, v in procedure.bounds_errors(data).items())
+    for name in errors:
+        if name in values:
+            # A wrong value is not kept in the draft (the form shows it).
+            values[name] = None
     for name, message in form_errors.items():
         errors[f'f_{name}'] = message
         data.pop(name, None)
@@ -255,9 +275,58 @@ def _post_submit(portal, procedure, user):
         errors = {k: v for k, v in errors.items()
             if (form.get(k) or '').strip()}
     uploads = read_uploads(portal, procedure.components, errors)
+    form = dict(form)
+    form['agency'] = agency
+    if refused:
+        errors.update(refused)
+        return render_form(portal, procedure, form, errors, draft=draft,
+            status=400)
 
-    # Everything valid is kept in the draft: nothing typed or uploaded is
-    # lost, whatever the errors (R-SUB-1, JOURNEYS: Chị Lan).
+    existing = draft
+    try:
+        draft = _save_draft(portal, procedure, submission, token, draft,
+            values, data, agency, agencies, uploads)
+    except UserError as error:
+        Transaction().rollback()
+        errors['_'] = error.message
+        return render_form(portal, procedure, form, errors,
+            draft=Dossier(existing.id) if existing else None, status=400)
+    if action == 'submit' and not errors:
+        present = documents_by_component(draft)
+        for component in procedure.components:
+            if component.mandatory and component.id not in present:
+                errors[f'c{component.id}'] = _(
+                    'Vui lòng tải lên "%(name)s" (bắt buộc).',
+                    name=component.name)
+    if action == 'submit' and not errors:
+        try:
+            with Transaction().set_context(_gov_web_user=user.id):
+                Dossier.portal_submit([draft], user)
+        except UserError as error:
+            errors['_'] = error.message
+        else:
+            return portal.redirect(f'/ho-so/{Dossier(draft.id).code}/da-nop')
+    # The form is shown again with what was typed and the errors; a new
+    # token, as the draft now exists.
+    return render_form(portal, procedure, form, errors, draft=draft,
+        status=400 if errors else 200,
+        saved=(action == 'draft' and not errors))
+
+
+def _save_draft(portal, procedure, submission, token, draft, values, data,
+        agency, agencies, uploads):
+    "The draft with the valid values and files, its submission recorded."
+    pool = portal.pool
+    Dossier = pool.get('gov.dossier')
+    Submission = pool.get('gov.portal.submission')
+    user = portal.user
+    if submission is None:
+        submission = Submission(token=token, web_user=user)
+        try:
+            with Transaction().set_context(_check_access=False):
+                submission.save()
+        except backend.DatabaseIntegrityError:
+            raise PageError(303, headers={'Location': '/ho-so'})
     with Transaction().set_context(_gov_web_user=user.id):
         if draft is None:
             draft = Dossier(procedure=procedure, channel='online',
@@ -277,29 +346,7 @@ def _post_submit(portal, procedure, user):
         submission.dossier = draft
         submission.save()
         store_uploads(portal, draft, uploads)
-        draft = Dossier(draft.id)
-
-        if action == 'submit' and not errors:
-            present = documents_by_component(draft)
-            for component in procedure.components:
-                if component.mandatory and component.id not in present:
-                    errors[f'c{component.id}'] = _(
-                        'Vui lòng tải lên "%(name)s" (bắt buộc).',
-                        name=component.name)
-        if action == 'submit' and not errors:
-            try:
-                Dossier.portal_submit([draft], user)
-            except UserError as error:
-                errors['_'] = error.message
-            else:
-                return portal.redirect(f'/ho-so/{Dossier(draft.id).code}/da-nop')
-    # The form is shown again with what was typed and the errors; a new
-    # token, as the draft now exists.
-    form = dict(form)
-    form['agency'] = agency
-    return render_form(portal, procedure, form, errors, draft=draft,
-        status=400 if errors else 200,
-        saved=(action == 'draft' and not errors))
+    return Dossier(draft.id)
 
 
 @page('/ho-so/<code>/da-nop')
@@ -400,7 +447,8 @@ def withdraw(portal, code):
 def file_response(name, data, mimetype):
     response = Response(bytes(data),
         content_type=mimetype or 'application/octet-stream')
-    response.headers.set('Content-Disposition', 'attachment', filename=name)
+    # Vietnamese letters do not fit a Latin-1 header: RFC 6266 filename*.
+    response.headers['Content-Disposition'] = content_disposition(name)
     response.headers['Cache-Control'] = 'private, no-store'
     return response
 

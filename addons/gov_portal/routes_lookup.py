@@ -14,7 +14,9 @@ the QR target and the kiosk of the one-stop desk.
   those who may read the name.
 - Each lookup of a code counts against a per-address limit kept in the
   database (gov.portal.lookup.attempt, shared by every worker); over it
-  the answer is 429 with a Vietnamese message."""
+  the answer is 429 with a Vietnamese message.
+- Too many wrong PINs for one dossier, from any addresses, lock its PIN
+  check for a while (gov_dossier lookup.py); the visitor is told so."""
 from .dossiers import lookup_url, lookup_view, qr_data_uri
 from .web import PageError, page
 
@@ -38,7 +40,14 @@ def lookup(portal, code, pin=None, token=None):
     facts, full = Dossier.lookup_facts(code, pin=pin or None, token=token,
         web_user=portal.user)
     pin_error = None
-    if pin and not full:
+    if facts is not None and facts.pin_locked and not full:
+        # Too many wrong PINs for this dossier, from whatever address.
+        lock = portal.pool.get('gov.dossier.pin.failure').lock_time()
+        pin_error = portal._(
+            'Mã PIN của hồ sơ này đã bị nhập sai nhiều lần nên tạm khóa. '
+            'Vui lòng thử lại sau %(minutes)s phút, hoặc quét mã QR trên '
+            'Giấy tiếp nhận hồ sơ.', minutes=int(lock.total_seconds() // 60))
+    elif pin and not full:
         pin_error = portal._('Mã hồ sơ hoặc mã PIN không đúng.')
     if facts is None:
         return None, pin_error

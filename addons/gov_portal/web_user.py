@@ -13,6 +13,10 @@ from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import without_check_access
 
+from gov_dossier.bounds import ADDRESS, EMAIL_SIZE, IDENTIFIER
+from gov_dossier.bounds import PHONE as PHONE_SIZE
+from gov_procedure.bounds import LINE, TextBoundsMixin
+
 IDENTIFICATION = re.compile(r'^\d{12}$')
 PHONE = re.compile(r'^(\+84|0)\d{9,10}$')
 
@@ -35,8 +39,17 @@ def normalize_phone(value):
     return re.sub(r'[\s.\-()]', '', value or '')
 
 
-class User(metaclass=PoolMeta):
+class User(TextBoundsMixin, metaclass=PoolMeta):
     __name__ = 'web.user'
+    # Lengths and control characters of the profile (R-SEC-1); the portal's
+    # forms can ask text_errors(values) before saving.
+    _text_bounds = {
+        'email': (EMAIL_SIZE, False),
+        'full_name': (LINE, False),
+        'identification_number': (IDENTIFIER, False),
+        'phone': (PHONE_SIZE, False),
+        'address': (ADDRESS, True),
+        }
 
     full_name = fields.Char("Full Name")
     identification_number = fields.Char(
