@@ -106,6 +106,8 @@ STEP_STATES = [
     ]
 # Steps a dossier is routed through between reception and the result.
 ROUTED_KINDS = {'check', 'process', 'approve'}
+# Steps done at the one-stop desk serving the agency when they name no unit.
+DESK_KINDS = {'receive', 'return'}
 # States in which the processing clock runs.
 CLOCK_STATES = ['received', 'processing']
 FINAL_STATES = {'rejected', 'done', 'withdrawn'}
@@ -231,8 +233,9 @@ class Dossier(SelectionLabelsMixin, PublicLookupMixin, RuleCheckedExportMixin,
     agency = fields.Many2One(
         'gov.agency', "Receiving Agency", required=True, ondelete='RESTRICT',
         states=_draft,
-        help="The agency (one-stop desk) that receives the dossier; its "
-        "identifier code starts the dossier code.")
+        help="The agency the dossier is addressed to; the one-stop desk "
+        "serving it receives it. Its identifier code starts the dossier "
+        "code.")
     channel = fields.Selection(
         CHANNELS, "Channel", required=True, sort=False, states=_draft)
     state = fields.Selection(
@@ -450,6 +453,7 @@ class Dossier(SelectionLabelsMixin, PublicLookupMixin, RuleCheckedExportMixin,
             ('suspended', 'processing'),
             }
         routed = Eval('state') != 'processing'
+        # routing.py also hides the step buttons from who cannot act.
         cls._buttons.update({
                 'submit': {
                     'invisible': ~Eval('state').in_(['draft', 'supplement']),
@@ -1241,15 +1245,23 @@ class Dossier(SelectionLabelsMixin, PublicLookupMixin, RuleCheckedExportMixin,
         source = sorted(getattr(self.procedure, 'steps', []),
             key=lambda s: (s.sequence or 0, s.id))
         steps, total, units = [], Decimal(0), {}
+        # Reception and return happen at the desk serving the agency.
+        desk = self.agency.serving_desk
         for index, pstep in enumerate(source, 1):
             total += Decimal(pstep.duration or 0)
+            if pstep.unit:
+                unit = pstep.unit
+            elif desk and pstep.kind in DESK_KINDS:
+                unit = desk
+            else:
+                unit = self._unit_holding(pstep.group, units)
             steps.append(Step(
                     dossier=self,
                     sequence=index * 100,
                     procedure_step=pstep,
                     name=pstep.name,
                     kind=pstep.kind or 'process',
-                    unit=pstep.unit or self._unit_holding(pstep.group, units),
+                    unit=unit,
                     group=pstep.group,
                     duration=pstep.duration,
                     state='waiting',
@@ -1366,26 +1378,32 @@ class Dossier(SelectionLabelsMixin, PublicLookupMixin, RuleCheckedExportMixin,
 
     @classmethod
     def _check_unit(cls, dossier, unit, step=None):
-        """Officer-level checks for calls through RPC: the dossier must be
-        at one of the officer's units, and a step restricted to a group
-        needs that group (unit heads and leaders may act on any step)."""
+        "The officer-level checks of _unit_refusal, for calls through RPC."
         if not _is_external():
             return
+        refusal = cls._unit_refusal(dossier, unit, step)
+        if refusal:
+            raise DossierAccessError(refusal)
+
+    @classmethod
+    def _unit_refusal(cls, dossier, unit, step=None):
+        """Why the current user may not act: the dossier must be at one of
+        the officer's units, and a step restricted to a group needs that
+        group (unit heads and leaders may act on any step). None when they
+        may; the step buttons are hidden the same way (routing.py)."""
         pool = Pool()
         User = pool.get('res.user')
         ModelData = pool.get('ir.model.data')
         if unit and unit.id not in User.get_agencies():
-            raise DossierAccessError(gettext(
-                    'gov_dossier.msg_dossier_not_your_unit',
-                    dossier=dossier.rec_name, unit=unit.rec_name))
+            return gettext('gov_dossier.msg_dossier_not_your_unit',
+                dossier=dossier.rec_name, unit=unit.rec_name)
         if step and step.group:
             groups = set(User.get_groups())
             heads = {ModelData.get_id('gov_agency', g) for g in HEAD_GROUPS}
             if step.group.id not in groups and not (groups & heads):
-                raise DossierAccessError(gettext(
-                        'gov_dossier.msg_dossier_step_group',
-                        dossier=dossier.rec_name, step=step.name,
-                        group=step.group.rec_name))
+                return gettext('gov_dossier.msg_dossier_step_group',
+                    dossier=dossier.rec_name, step=step.name,
+                    group=step.group.rec_name)
 
     @classmethod
     def _add_involved(cls, dossier, *agencies):

@@ -1,7 +1,7 @@
 # This file is part of the Đắk Nông one-stop public service platform.
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
-from trytond.pool import PoolMeta
+from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 
@@ -18,19 +18,32 @@ class Cron(metaclass=PoolMeta):
 
 class Rule(metaclass=PoolMeta):
     """Record rules may also use Eval('user_id'): the current user (postal
-    staff see the dossiers they submitted for any agency)."""
+    staff see the dossiers they submitted for any agency), and, on
+    dossiers, Eval('dossier_agencies'): the user's agency subtree and the
+    agencies its one-stop desks serve (routing.Agency.dossier_agencies)."""
     __name__ = 'ir.rule'
+
+    @classmethod
+    def _dossier_agencies(cls):
+        pool = Pool()
+        return pool.get('gov.agency').dossier_agencies(
+            pool.get('res.user').get_agencies())
 
     @classmethod
     def _get_context(cls, model_name):
         context = super()._get_context(model_name)
         context['user_id'] = Transaction().user
+        if model_name == 'gov.dossier':
+            context['dossier_agencies'] = cls._dossier_agencies()
         return context
 
     @classmethod
     def _get_cache_key(cls, model_names):
         key = super()._get_cache_key(model_names)
-        return (*key, Transaction().user)
+        key = (*key, Transaction().user)
+        if 'gov.dossier' in model_names:
+            key = (*key, cls._dossier_agencies())
+        return key
 
 
 class _ResourceExportMixin:
