@@ -22,6 +22,10 @@ DEMO_USERS = [
         'Chuyên viên quản trị Cổng dịch vụ công', False),
     ('motcua', 'Nguyễn Thị Hoa', ['group_receiver'], '000.30.21.H16',
         'Công chức Bộ phận Một cửa', False),
+    # Receives what the province's centre serves: departments, and the
+    # districts and communes without a desk of their own in the demo.
+    ('motcuatinh', 'Đinh Thị Hạnh', ['group_receiver'], '000.01.01.H16',
+        'Công chức Trung tâm Phục vụ hành chính công tỉnh', False),
     ('chuyenvien', 'Lê Văn Minh', ['group_specialist'], '000.31.21.H16',
         'Chuyên viên', False),
     ('truongphong', 'Phạm Thị Thu', ['group_unit_head', 'group_specialist'],
