@@ -8,4 +8,15 @@
     Sao.i18n.setlang = function(lang) {
         return setlang.call(this, lang || 'vi');
     };
+    // In production the server does not list its databases to strangers
+    // ([database] list = False): the database named after # in the
+    // address (/admin/#dvc) fills the login's database field instead.
+    var list = Sao.DB.list;
+    Sao.DB.list = function() {
+        var database = window.location.hash.replace(
+            /^(#(!|))/, '').split('/', 1)[0];
+        return list.apply(this, arguments).then(null, function() {
+            return database ? [database] : jQuery.Deferred().reject();
+        });
+    };
 }());
