@@ -16,7 +16,6 @@ over RPC is listed, with its reason, in doc/access-open-defaults.txt.
 """
 import os
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,9 +164,9 @@ def field_section():
     rows = []
     for access in FieldAccess.search([]):
         group = labels[access.group.id] if access.group else 'none'
+        rights = {'read': access.perm_read, 'write': access.perm_write}
         rows.append(f'{access.model}.{access.field}  {group}  '
-            f'{perms({"read": access.perm_read, "write": access.perm_write})[:2]}'
-            + ('' if access.active else '  (inactive)'))
+            f'{perms(rights)[:2]}')
     return lines + sorted(rows)
 
 

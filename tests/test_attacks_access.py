@@ -9,7 +9,6 @@ import configparser
 import json
 import re
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
