@@ -559,6 +559,18 @@ class Notification(ModelSQL, ModelView):
         return cls.search(domain, limit=limit)
 
     @classmethod
+    def portal_unread_count(cls, web_user):
+        """How many of the citizen's portal notifications are unread: one
+        count query (the portal shows it on every page)."""
+        if not web_user:
+            return 0
+        return cls.search_count([
+                ('web_user', '=', int(web_user)),
+                ('channel', '=', 'portal'),
+                ('read_date', '=', None),
+                ])
+
+    @classmethod
     def portal_mark_read(cls, notifications, web_user):
         "Mark the citizen's own notifications as read."
         for notification in notifications:

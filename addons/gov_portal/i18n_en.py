@@ -450,4 +450,26 @@ EN = {
         'Filter by sector, field, level, agency',
     'và %(n)s nơi khác':
         'and %(n)s more',
+    # Signing in on the way to a page, unread notifications, printing,
+    # required and optional components
+    '%(n)s chưa đọc': '%(n)s unread',
+    'Đăng nhập để nộp hồ sơ “%(name)s” trực tuyến. Sau khi đăng nhập, bạn sẽ trở lại biểu mẫu nộp hồ sơ.':
+        'Log in to submit "%(name)s" online. Once logged in, you will be taken back to the form.',
+    'Đăng nhập để nộp hồ sơ trực tuyến. Sau khi đăng nhập, bạn sẽ trở lại biểu mẫu nộp hồ sơ.':
+        'Log in to submit a dossier online. Once logged in, you will be taken back to the form.',
+    'Đăng nhập để xem và theo dõi hồ sơ của bạn.':
+        'Log in to see and follow your dossiers.',
+    'Đăng nhập để đọc thông báo về hồ sơ của bạn.':
+        'Log in to read the notifications about your dossiers.',
+    'Đăng nhập để xem thông tin tài khoản của bạn.':
+        'Log in to see your account details.',
+    'Sau khi đăng ký, mở thư xác thực e-mail rồi đăng nhập: bạn sẽ trở lại biểu mẫu nộp hồ sơ “%(name)s”.':
+        'After registering, open the verification e-mail, then log in: you will be taken back to the form of "%(name)s".',
+    'Sau khi đăng ký, mở thư xác thực e-mail rồi đăng nhập: bạn sẽ trở lại biểu mẫu nộp hồ sơ.':
+        'After registering, open the verification e-mail, then log in: you will be taken back to the form.',
+    'In hoặc lưu PDF': 'Print or save as PDF',
+    'Bắt buộc': 'Required',
+    'Không có mẫu': 'No form to download',
+    'Giấy tờ ghi “Bắt buộc” phải có trong mọi hồ sơ; giấy tờ ghi “Nếu có” chỉ nộp trong trường hợp được nêu dưới tên giấy tờ.':
+        'Documents marked "Required" are needed in every dossier; documents marked "If applicable" only in the case written under their name.',
     }

@@ -11,7 +11,7 @@ web.user and calls `portal.log_in(web_user)` — the only place a session is
 opened."""
 import datetime as dt
 import logging
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode, urlsplit
 
 from markupsafe import escape
 
@@ -29,6 +29,41 @@ from .web_user import PHONE, normalize_phone, valid_identification
 logger = logging.getLogger(__name__)
 
 MIN_PASSWORD = 8
+
+
+def asked_next(portal):
+    """The page the citizen was going to when asked to sign in (a local
+    path, else None): kept through log in, registration, the verification
+    e-mail and its page, so that she ends where she started."""
+    next_ = safe_next(portal.request.values.get('next'), None)
+    # Not back to an account page (a loop).
+    if next_ and urlsplit(next_).path in {
+            '/dang-nhap', '/dang-ky', '/dang-xuat', '/dang-ky/gui-lai'}:
+        return None
+    return next_
+
+
+def with_next(path, next_):
+    return path + ('?' + urlencode({'next': next_}) if next_ else '')
+
+
+def purpose(portal, next_):
+    """Why she is asked to sign in, from the page she was going to:
+    (kind, procedure name) — the templates say it in a sentence."""
+    path = urlsplit(next_ or '').path
+    if path.startswith('/nop-ho-so/'):
+        code = unquote(path[len('/nop-ho-so/'):]).split('/')[0]
+        Procedure = portal.pool.get('gov.procedure')
+        procedures = Procedure.search([
+                ('code', '=', code),
+                ('state', '=', 'published'),
+                ], limit=1)
+        return 'submit', procedures[0].name if procedures else None
+    for prefix, kind in [('/ho-so', 'dossiers'), ('/thong-bao', 'inbox'),
+            ('/tai-khoan', 'profile')]:
+        if path == prefix or path.startswith(prefix + '/'):
+            return kind, None
+    return None, None
 
 
 def authenticators():
@@ -115,7 +150,7 @@ def link_to(path, **params):
     return public_url() + path + ('?' + urlencode(params) if params else '')
 
 
-def send_validation(portal, user):
+def send_validation(portal, user, next_=None):
     user.set_email_token()
     user.save()
     _ = portal._
@@ -125,7 +160,8 @@ def send_validation(portal, user):
             _('Bạn vừa đăng ký tài khoản trên Cổng dịch vụ công trực tuyến '
                 'tỉnh Đắk Nông. Vui lòng mở liên kết sau để xác thực địa '
                 'chỉ e-mail:')],
-        link_to('/xac-thuc-email', token=user.email_token),
+        link_to('/xac-thuc-email', token=user.email_token,
+            **({'next': next_} if next_ else {})),
         _('Xác thực e-mail'))
     if sent:
         user.mailed('validation')
@@ -150,20 +186,21 @@ def send_already_registered(portal, user):
     return sent
 
 
-def mail_sent_page(portal, email, lines=None):
+def mail_sent_page(portal, email, lines=None, next_=None):
     _ = portal._
     return portal.render('message.html',
         title=_('Kiểm tra hộp thư của bạn'), kind='ok',
         lines=lines or [_('Chúng tôi đã gửi thư đến %(email)s. Vui lòng mở '
                 'thư và làm theo hướng dẫn trong thư để hoàn tất đăng ký.',
                 email=email)],
-        links=[('/dang-nhap', _('Đăng nhập'))])
+        links=[(with_next('/dang-nhap', next_), _('Đăng nhập'))])
 
 
-def mail_failed_page(portal, email, action):
+def mail_failed_page(portal, email, action, next_=None):
     """Sending failed for real: say so (never "sent") and offer to send
     again — the form posts the address to `action` once more."""
-    return portal.render('mail_failed.html', email=email, action=action)
+    return portal.render('mail_failed.html', email=email, action=action,
+        next=next_)
 
 
 @page('/dang-ky', methods=('GET', 'POST'))
@@ -171,8 +208,9 @@ def register(portal):
     "Create a citizen account; it is usable once the e-mail is verified."
     WebUser = portal.pool.get('web.user')
     form, errors = portal.request.form, {}
+    next_ = asked_next(portal)
     if portal.user:
-        return portal.redirect('/tai-khoan')
+        return portal.redirect(next_ or '/tai-khoan')
     if portal.request.method == 'POST':
         _ = portal._
         email = form.get('email', '').strip().lower()
@@ -203,11 +241,13 @@ def register(portal):
                     **values)
                 user.save()
                 user.sync_party()
-                sent = send_validation(portal, user)
+                sent = send_validation(portal, user, next_)
             if not sent:
-                return mail_failed_page(portal, email, '/dang-ky/gui-lai')
-            return mail_sent_page(portal, email)
-    return portal.render('register.html', form=form, errors=errors)
+                return mail_failed_page(portal, email, '/dang-ky/gui-lai',
+                    next_)
+            return mail_sent_page(portal, email, next_=next_)
+    return portal.render('register.html', form=form, errors=errors,
+        next=next_, purpose=purpose(portal, next_))
 
 
 @page('/dang-ky/gui-lai', methods=('POST',))
@@ -217,16 +257,17 @@ def register_resend(portal):
     nothing to an unknown address — the same answer in every case."""
     WebUser = portal.pool.get('web.user')
     email = portal.request.form.get('email', '').strip().lower()
+    next_ = asked_next(portal)
     users = WebUser.search([('email', '=', email)]) if email else []
     sent = True
     for user in users:
         if not user.email_valid and user.may_mail('validation'):
-            sent = send_validation(portal, user)
+            sent = send_validation(portal, user, next_)
         elif user.email_valid and user.may_mail('register'):
             sent = send_already_registered(portal, user)
     if not sent:
-        return mail_failed_page(portal, email, '/dang-ky/gui-lai')
-    return mail_sent_page(portal, email)
+        return mail_failed_page(portal, email, '/dang-ky/gui-lai', next_)
+    return mail_sent_page(portal, email, next_=next_)
 
 
 @page('/xac-thuc-email', methods=('GET', 'POST'))
@@ -235,6 +276,8 @@ def verify_email(portal):
     scanners that open links do not verify by accident); POST verifies."""
     _ = portal._
     token = (portal.request.values.get('token') or '').strip()
+    next_ = asked_next(portal)
+    login = with_next('/dang-nhap', next_)
     if portal.request.method == 'POST':
         WebUser = portal.pool.get('web.user')
         users = WebUser.validate_email_token([token]) if token else []
@@ -243,13 +286,13 @@ def verify_email(portal):
                 title=_('E-mail đã được xác thực'), kind='ok',
                 lines=[_('Cảm ơn bạn. Tài khoản đã sẵn sàng, mời bạn đăng '
                         'nhập.')],
-                links=[('/dang-nhap', _('Đăng nhập'))])
+                links=[(login, _('Đăng nhập'))])
         return portal.render('message.html', status=400,
             title=_('Liên kết không còn hiệu lực'), kind='error',
             lines=[_('Liên kết xác thực không đúng hoặc đã được dùng. Nếu '
                     'bạn chưa xác thực, hãy đăng nhập để nhận thư mới.')],
-            links=[('/dang-nhap', _('Đăng nhập'))])
-    return portal.render('verify.html', token=token)
+            links=[(login, _('Đăng nhập'))])
+    return portal.render('verify.html', token=token, next=next_)
 
 
 @page('/dang-nhap', methods=('GET', 'POST'))
@@ -257,7 +300,8 @@ def login(portal):
     WebUser = portal.pool.get('web.user')
     _ = portal._
     form, errors = portal.request.form, {}
-    next_ = safe_next(portal.request.values.get('next'), '/ho-so')
+    asked = asked_next(portal)
+    next_ = asked or '/ho-so'
     if portal.request.method == 'POST':
         email = form.get('email', '').strip().lower()
         password = form.get('password', '')
@@ -278,7 +322,7 @@ def login(portal):
                 if not user:
                     errors['_'] = _('E-mail hoặc mật khẩu không đúng.')
         if user and not user.email_valid:
-            if send_validation(portal, user):
+            if send_validation(portal, user, asked):
                 errors['_'] = _(
                     'E-mail của bạn chưa được xác thực. Chúng tôi vừa gửi '
                     'lại thư xác thực đến %(email)s.', email=user.email)
@@ -291,8 +335,8 @@ def login(portal):
         if user:
             portal.log_in(user)
             return portal.redirect(next_)
-    return portal.render('login.html', form=form, errors=errors, next=next_,
-        authenticators=authenticators())
+    return portal.render('login.html', form=form, errors=errors, next=asked,
+        purpose=purpose(portal, asked), authenticators=authenticators())
 
 
 @page('/dang-xuat', methods=('POST',))

@@ -3,6 +3,7 @@
 # copyright notices and license terms.
 """The public catalogue of procedures (R-CAT-2, R-CAT-3)."""
 import math
+import mimetypes
 from urllib.parse import urlencode
 
 from trytond.cache import Cache
@@ -15,6 +16,9 @@ from .web import PageError, page
 
 PAGE_SIZE = 20
 FILTERS = ('sector', 'field', 'level', 'agency', 'service_level')
+ACTIVE_TYPES = {'text/html', 'application/xhtml+xml', 'image/svg+xml',
+    'text/javascript', 'application/javascript', 'text/xml',
+    'application/xml'}
 
 
 def int_arg(args, name):
@@ -151,8 +155,13 @@ def template(portal, code, component):
     for line in procedure.components:
         if line.id == component and line.template:
             name = line.template_name or 'mau-don'
+            # Its type by its name, so that a phone opens a PDF or a .docx
+            # with the right application; never a type a browser would run.
+            content_type = mimetypes.guess_type(name)[0]
+            if not content_type or content_type in ACTIVE_TYPES:
+                content_type = 'application/octet-stream'
             response = Response(bytes(line.template),
-                content_type='application/octet-stream')
+                content_type=content_type)
             response.headers['Content-Disposition'] = content_disposition(
                 name)
             return response

@@ -215,6 +215,7 @@ class Portal:
             self.cookies.append((BROWSER_COOKIE, self.browser, None))
         self.session_key = request.cookies.get(SESSION_COOKIE)
         self._user = False
+        self._unread = None
         self.flashes = []
 
     # The signed-in citizen
@@ -229,6 +230,20 @@ class Portal:
                     self._user = user
         return self._user
 
+    @property
+    def unread(self):
+        """Unread portal notifications of the signed-in citizen, for the
+        inbox link of every page: one count query, once per request."""
+        if self._unread is None:
+            self._unread = 0
+            if self.user:
+                try:
+                    Notification = self.pool.get('gov.notification')
+                except KeyError:
+                    return 0
+                self._unread = Notification.portal_unread_count(self.user)
+        return self._unread
+
     def require_user(self):
         if not self.user:
             raise PageError(302, headers={'Location': '/dang-nhap?'
@@ -242,6 +257,7 @@ class Portal:
             self.pool.get('web.user.session').remove(self.session_key)
         self.session_key = web_user.new_session()
         self._user = web_user
+        self._unread = None
         self.cookies.append((SESSION_COOKIE, self.session_key,
                 int(self.pool.get('web.user.session').timeout()
                     .total_seconds())))
@@ -251,6 +267,7 @@ class Portal:
             self.pool.get('web.user.session').remove(self.session_key)
         self.session_key = None
         self._user = None
+        self._unread = None
         self.cookies.append((SESSION_COOKIE, '', 0))
 
     # CSRF

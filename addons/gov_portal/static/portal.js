@@ -18,6 +18,12 @@
       });
     });
   });
+  // Print buttons (the receipt): window.print needs a script, so they
+  // stay hidden without one; the print dialog also saves a PDF.
+  document.querySelectorAll('[data-print]').forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener('click', function () { window.print(); });
+  });
   // Errors: move the focus to the summary so screen readers announce it.
   var summary = document.getElementById('error-summary');
   if (summary) { summary.focus(); }
