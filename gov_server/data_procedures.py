@@ -3,10 +3,12 @@
 Reads data/sectors.csv, data/procedures.csv and the lines of each procedure
 in data/procedure_components.csv, procedure_fees.csv,
 procedure_form_fields.csv and procedure_steps.csv (keyed by the procedure
-code). Sectors, fields and procedures are matched by their code: a missing
-one is created, an existing one is left as it is, so running the loader again
-changes nothing and never overwrites what an administrator edited. New
-procedures that satisfy the publishing rules are published.
+code); the blank forms of data/procedure_templates.csv (files under
+data/templates/) are attached to their components. Sectors, fields and
+procedures are matched by their code: a missing one is created, an existing
+one is left as it is, so running the loader again changes nothing and never
+overwrites what an administrator edited. New procedures that satisfy the
+publishing rules are published.
 
 Where each fact comes from, and what is an assumption (GIẢ ĐỊNH), is written
 in the `source` and `note` columns of the data files.
@@ -25,6 +27,15 @@ def _by_procedure(name):
 
 def _flag(value):
     return value.strip() in {'1', 'true', 'True', 'x'}
+
+
+def _template(name):
+    "The component's blank form (data/templates/<name>), if it has one."
+    from gov_server.data_load import DATA
+    if not name:
+        return {}
+    return {'template': (DATA / 'templates' / name).read_bytes(),
+        'template_name': name}
 
 
 def load_sectors(pool):
@@ -82,6 +93,8 @@ def load_procedures(pool):
     fees = _by_procedure('procedure_fees.csv')
     form_fields = _by_procedure('procedure_form_fields.csv')
     steps = _by_procedure('procedure_steps.csv')
+    templates = {(t['procedure'], t['sequence']): t['file']
+        for t in read_csv('procedure_templates.csv')}
     kinds = {k.code: k for k in Kind.search([])}
     agencies = {a.code: a for a in Agency.search([])}
     levels = {s.code: s for s in ServiceLevel.search([])}
@@ -128,7 +141,8 @@ def load_procedures(pool):
                 sequence=int(c['sequence']), name=c['name'],
                 originals=int(c['originals']), copies=int(c['copies']),
                 mandatory=_flag(c['mandatory']),
-                file_types=c['file_types'] or None, note=c['note'] or None)
+                file_types=c['file_types'] or None, note=c['note'] or None,
+                **_template(templates.get((code, c['sequence']))))
             for c in components[code]]
         procedure.fees = [Fee(
                 sequence=int(f['sequence']), kind=f['kind'],
