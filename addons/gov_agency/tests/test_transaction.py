@@ -10,6 +10,7 @@ import unittest
 from pathlib import Path
 
 from trytond import backend
+from trytond.cache import Cache
 from trytond.config import config
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, activate_module
@@ -33,6 +34,9 @@ class TransactionTestCase(unittest.TestCase):
         # start, the case that committed every write on SQLite.
         config.set('cache', 'clean_timeout', '0')
         self.addCleanup(config.set, 'cache', 'clean_timeout', saved)
+        # On PostgreSQL that setting starts the cache's LISTEN thread, whose
+        # connection would keep the test database from being copied.
+        self.addCleanup(Cache.drop, DB_NAME)
 
     def agency_count(self, code):
         with Transaction().start(DB_NAME, 0, readonly=True):
