@@ -247,3 +247,17 @@ def test_within_bounds_still_accepted(citizen, portal):
     assert status == 303, status
     after = count_rows(portal)
     assert after['gov_dossier'] == before['gov_dossier'] + 1
+
+
+def test_profile_out_of_bounds_is_a_field_error(citizen, portal):
+    """R-SEC-1, R-SUB-8: an oversize or spoofing profile value is said next
+    to its field, not a 500, and is not stored"""
+    base = {'full_name': NAME, 'identification_number': ID_NUMBER,
+        'phone': '0987654321', 'address': 'Gia Nghĩa'}
+    for field, value in [('address', 'Tổ 1 ' * 2000),
+            ('full_name', 'Đỗ Thị \u202eXuân')]:
+        status, _, page = citizen.post('/tai-khoan', {**base, field: value})
+        assert status == 200, page
+        assert field in field_errors(page), field_errors(page)
+        _, _, page = citizen.get('/tai-khoan')
+        assert value not in page

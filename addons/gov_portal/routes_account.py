@@ -89,12 +89,17 @@ def profile_errors(portal, form, errors):
     if phone and not PHONE.match(phone):
         errors['phone'] = _(
             'Số điện thoại không hợp lệ, ví dụ 0912345678.')
-    return {
+    values = {
         'full_name': name,
         'identification_number': number,
         'phone': phone or None,
         'address': form.get('address', '').strip() or None,
         }
+    # Lengths and control characters: the account model's own check.
+    for field, message in portal.pool.get('web.user').text_errors(
+            values).items():
+        errors.setdefault(field, message)
+    return values
 
 
 def password_errors(portal, password, confirm, errors, field='password'):
