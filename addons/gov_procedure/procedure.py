@@ -8,6 +8,7 @@ fee schedule (R-FEE-1), eForm (R-CAT-4) and internal processing steps are
 lines edited in the procedure's form. The lifecycle is draft → published →
 suspended / cancelled; only a draft procedure is edited, so what citizens see
 on the portal is always a procedure that passed the publishing rules."""
+import calendar
 import datetime as dt
 import json
 import re
@@ -31,8 +32,35 @@ from .exceptions import (
 FORM_TYPES = ['char', 'integer', 'numeric', 'date', 'selection', 'boolean']
 FORM_NAME = re.compile(r'^[a-z][a-z0-9_]*$')
 FILE_TYPE = re.compile(r'^[a-z0-9]+$')
-DATE_FORMATS = ['%d/%m/%Y', '%Y-%m-%d', '%d-%m-%Y']
+# dd/mm/yyyy, yyyy-mm-dd (ISO, what a date picker sends) and dd-mm-yyyy.
+DATE_FORMATS = [
+    re.compile(r'^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$'),
+    re.compile(r'^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$'),
+    re.compile(r'^(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})$'),
+    ]
 TRUE_WORDS = {'1', 'true', 'on', 'yes', 'y', 'co', 'x'}
+
+
+def parse_date(text, field):
+    """(date, None) for a date written in one of DATE_FORMATS, else (text,
+    message): a text in the right format whose day or month does not exist
+    (31/11/2026) is told so, not that the format is wrong."""
+    for pattern in DATE_FORMATS:
+        match = pattern.match(text)
+        if not match:
+            continue
+        day, month, year = (int(match.group(k)) for k in 'dmy')
+        if not 1 <= month <= 12:
+            return text, gettext('gov_procedure.msg_form_value_date_month',
+                field=field, month=month)
+        if year < dt.MINYEAR:
+            break
+        days = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= days:
+            return text, gettext('gov_procedure.msg_form_value_date_day',
+                field=field, date=text, month=month, year=year, days=days)
+        return dt.date(year, month, day), None
+    return text, gettext('gov_procedure.msg_form_value_date', field=field)
 
 
 def format_number(value):
@@ -311,14 +339,40 @@ class Procedure(Workflow, ModelSQL, ModelView):
 
     # Fees (R-FEE-1) ---------------------------------------------------------
 
-    def total_fee(self, payment_time=None):
-        """The sum in đồng of the fee lines that always apply (the lines
-        marked "conditional" only apply in the case their condition
-        describes), restricted to a payment time ('before' or
-        'on_collection') when given."""
-        return sum((f.amount or Decimal(0) for f in self.fees
-                if not f.conditional
-                and payment_time in {None, f.payment_time}),
+    def fee_lines(self, data=None, payment_time=None):
+        """[(fee, quantity, amount)] of the fee lines, restricted to a
+        payment time ('before' or 'on_collection') when given, for the
+        eForm data (a dict) of a dossier.
+
+        A line with a quantity field is due once per unit asked for in that
+        field of the data (8.000 đ × 2 copies); while the field is empty,
+        once, or not at all when the line is conditional. The other lines
+        are due once, except the lines marked "conditional", which apply
+        only in the case their condition describes: their amount is None
+        (not in the total)."""
+        data = data or {}
+        lines = []
+        for fee in self.fees:
+            if payment_time not in {None, fee.payment_time}:
+                continue
+            price = fee.amount or Decimal(0)
+            if fee.quantity_field:
+                quantity = data.get(fee.quantity_field)
+                if (isinstance(quantity, bool)
+                        or not isinstance(quantity, int) or quantity < 0):
+                    quantity = 0 if fee.conditional else 1
+                lines.append((fee, quantity, price * quantity))
+            elif fee.conditional:
+                lines.append((fee, None, None))
+            else:
+                lines.append((fee, 1, price))
+        return lines
+
+    def total_fee(self, payment_time=None, data=None):
+        """The sum in đồng of fee_lines(data, payment_time): the lines that
+        always apply and the quantities asked for in the eForm data."""
+        return sum((amount for _, _, amount in self.fee_lines(
+                        data, payment_time) if amount is not None),
             Decimal(0))
 
     # eForm data (R-CAT-4) ---------------------------------------------------
@@ -402,6 +456,24 @@ class Procedure(Workflow, ModelSQL, ModelView):
                     'gov_procedure.msg_procedure_steps_too_long',
                     steps=format_number(duration),
                     days=format_number(self.processing_days), **names))
+        self.check_eform_links()
+
+    def check_eform_links(self):
+        """Raise PublishError when a component is replaced by an eForm the
+        procedure does not have, or a fee line counts a quantity that is
+        not a whole-number field of the eForm."""
+        names = {'procedure': self.rec_name}
+        for component in self.components:
+            if component.replaced_by_eform and not self.form_fields:
+                raise PublishError(gettext(
+                        'gov_procedure.msg_component_replaced_no_eform',
+                        component=component.rec_name, **names))
+        integers = {f.name for f in self.form_fields if f.type_ == 'integer'}
+        for fee in self.fees:
+            if fee.quantity_field and fee.quantity_field not in integers:
+                raise PublishError(gettext(
+                        'gov_procedure.msg_fee_quantity_field_invalid',
+                        fee=fee.rec_name, field=fee.quantity_field, **names))
 
     @classmethod
     @ModelView.button
@@ -589,6 +661,11 @@ class Component(ProcedureLineMixin, sequence_ordered(), ModelSQL, ModelView):
     mandatory = fields.Boolean(
         "Mandatory", help="Untick for documents needed only in some cases; "
         "the note says which.")
+    replaced_by_eform = fields.Boolean(
+        "Replaced by the eForm",
+        help="The document is the declaration the eForm asks for: a dossier "
+        "submitted online does not need its file (at the desk or by post "
+        "the paper is still asked for).")
     file_types = fields.Char(
         "Accepted File Types",
         help="File name extensions, separated by commas, e.g. pdf,jpg,png.")
@@ -620,8 +697,19 @@ class Component(ProcedureLineMixin, sequence_ordered(), ModelSQL, ModelView):
         return True
 
     @classmethod
+    def default_replaced_by_eform(cls):
+        return False
+
+    @classmethod
     def default_file_types(cls):
         return 'pdf,jpg,jpeg,png'
+
+    def required_for(self, channel):
+        """Whether a file of the component must be in a dossier of the
+        channel: a mandatory one, except online when the eForm replaces it
+        (R-SUB-4, R-CAT-4)."""
+        return bool(self.mandatory) and not (
+            channel == 'online' and self.replaced_by_eform)
 
     @fields.depends('file_types')
     def on_change_file_types(self):
@@ -685,6 +773,11 @@ class Fee(ProcedureLineMixin, sequence_ordered(), ModelSQL, ModelView):
             ('before', "Before Submission"),
             ('on_collection', "On Collection of the Result"),
             ], "Payment Time", required=True, sort=False)
+    quantity_field = fields.Char(
+        "Quantity from the eForm Field",
+        help="The name of a whole-number field of the eForm (e.g. "
+        "so_ban_sao): the amount is due once per unit the citizen asks for "
+        "there. Empty: once.")
 
     @classmethod
     def __setup__(cls):
@@ -877,12 +970,7 @@ class FormField(
                 value = float(value)
             return value, None
         if self.type_ == 'date':
-            for format_ in DATE_FORMATS:
-                try:
-                    return dt.datetime.strptime(text, format_).date(), None
-                except ValueError:
-                    continue
-            return text, gettext('gov_procedure.msg_form_value_date', **names)
+            return parse_date(text, self.string)
         return text, None
 
 
