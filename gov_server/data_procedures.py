@@ -141,6 +141,7 @@ def load_procedures(pool):
                 sequence=int(c['sequence']), name=c['name'],
                 originals=int(c['originals']), copies=int(c['copies']),
                 mandatory=_flag(c['mandatory']),
+                replaced_by_eform=_flag(c.get('replaced_by_eform') or ''),
                 file_types=c['file_types'] or None, note=c['note'] or None,
                 **_template(templates.get((code, c['sequence']))))
             for c in components[code]]
@@ -149,7 +150,8 @@ def load_procedures(pool):
                 amount=Decimal(f['amount']),
                 condition=f['condition'] or None,
                 conditional=_flag(f['conditional']),
-                payment_time=f['payment_time'])
+                payment_time=f['payment_time'],
+                quantity_field=f.get('quantity_field') or None)
             for f in fees[code]]
         procedure.form_fields = [FormField(
                 sequence=int(f['sequence']), name=f['name'],

@@ -57,9 +57,13 @@ def seed(database):
                 legal_basis='Luật Hộ tịch số 60/2014/QH13.',
                 guide='Người đi đăng ký khai sinh nộp tờ khai và giấy chứng '
                 'sinh.')
+            # As the demo's 1.001193 (data/): the eForm is the declaration,
+            # so online the paper form is not asked for; copies of the
+            # birth certificate are paid per copy asked for in the eForm.
             procedure.components = [
                 dict(name='Tờ khai đăng ký khai sinh', originals=1, copies=0,
-                    mandatory=True, file_types='pdf,jpg,jpeg,png',
+                    mandatory=True, replaced_by_eform=True,
+                    file_types='pdf,jpg,jpeg,png',
                     template=b'%PDF-1.4\n% to khai mau\n',
                     template_name='to-khai-khai-sinh.pdf'),
                 dict(name='Giấy chứng sinh', originals=1, copies=0,
@@ -73,6 +77,9 @@ def seed(database):
                     condition='Đăng ký đúng hạn'),
                 dict(kind='fee', amount=Decimal(8000), conditional=True,
                     condition='Đăng ký quá hạn'),
+                dict(kind='fee', amount=Decimal(8000), conditional=True,
+                    condition='Cấp bản sao Giấy khai sinh, mỗi bản',
+                    payment_time='on_collection', quantity_field='copies'),
                 ]
             procedure.form_fields = [
                 dict(name='child_name', string='Họ, chữ đệm, tên của trẻ',
