@@ -935,16 +935,14 @@ class Dossier(SelectionLabelsMixin, PublicLookupMixin, RuleCheckedExportMixin,
         procedure.check_form_data(dict(self.form_data or {}))
 
     def check_components(self):
-        """Each mandatory component has at least one file (R-SUB-4).
+        """Each mandatory component has at least one file (R-SUB-4); online,
+        not those the eForm replaces (citizen.py, missing_components).
 
         Checked when the citizen submits through the portal
         (portal_submit) and when an officer submits through RPC; the
         completeness of a dossier is otherwise the receiving officer's
         decision (receive, or request a supplement), as on paper."""
-        present = {d.component.id for d in self.documents
-            if d.component and d.kind == 'component'}
-        missing = [c for c in getattr(self.procedure, 'components', [])
-            if getattr(c, 'mandatory', False) and c.id not in present]
+        missing = self.missing_components()
         if missing:
             raise DossierWorkflowError(gettext(
                     'gov_dossier.msg_component_missing',
@@ -2206,7 +2204,8 @@ class Dossier(SelectionLabelsMixin, PublicLookupMixin, RuleCheckedExportMixin,
             'state_string': self.state_string,
             'agency': self.agency.rec_name,
             'procedure': self.procedure.rec_name,
-            'received_date': self.received_date,
+            'received_date': self.public_received_date(
+                self.received_date, self.submitted_date),
             'submitted_date': self.submitted_date,
             'due_date': None if invalid else self.due_date,
             'unit': (None if invalid or not self.current_unit

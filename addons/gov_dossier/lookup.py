@@ -16,6 +16,7 @@ import random
 from types import SimpleNamespace
 
 from sql.aggregate import Count
+from sql.functions import Upper
 
 from trytond import backend, config
 from trytond.model import Index, ModelSQL, fields
@@ -96,6 +97,22 @@ class PublicLookupMixin:
     __slots__ = ()
 
     @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # The lookup compares codes in capitals (normalize_code).
+        cls._sql_indexes.add(
+            Index(t, (Upper(t.code), Index.Equality(cardinality='high'))))
+
+    @staticmethod
+    def normalize_code(value):
+        """A dossier code as typed, ready to look up: without spaces
+        (around it or inside, as a phone keyboard adds them) and in
+        capitals, since codes are compared in capitals: typed
+        "000.30.21.h16-261206-0001 " it finds 000.30.21.H16-261206-0001."""
+        return ''.join(str(value or '').split()).upper()[:64]
+
+    @classmethod
     def lookup(cls, code, pin=None):
         """Public lookup by code. Returns (dossier, full): full is True
         when the PIN matches, and only then may personal data be shown
@@ -105,15 +122,17 @@ class PublicLookupMixin:
 
     @classmethod
     def lookup_facts(cls, code, pin=None, token=None, web_user=None):
-        """(facts, full) for a code, facts None when no dossier (but a
-        draft) has it; full when the visitor may read the submitter's name
-        — owner, right PIN, or QR token of this dossier.
+        """(facts, full) for a code (in any case, with spaces: see
+        normalize_code), facts None when no dossier (but a draft) has it;
+        full when the visitor may read the submitter's name — owner, right
+        PIN, or QR token of this dossier. facts.received_date is the date
+        the public reads as received (public_received_date).
 
         The busiest public page (R-LOOK-1), so one SQL query reads the
         dossier with the names of its procedure, agency, unit and step
         instead of a read per record (and per translated name): measured
         by bench/."""
-        code = (code or '').strip()
+        code = cls.normalize_code(code)
         if not code:
             return None, False
         Failure = Pool().get('gov.dossier.pin.failure')
@@ -148,6 +167,8 @@ class PublicLookupMixin:
                 str(token).encode(), (facts.qr_token or '').encode())
         if not full and web_user is not None:
             full = facts.web_user == web_user.id
+        facts.received_date = cls.public_received_date(
+            facts.received_date, facts.submitted_date)
         cls._translate_lookup_names(facts)
         facts.supplement_components = []
         if facts.state == 'supplement':
@@ -191,7 +212,7 @@ class PublicLookupMixin:
                 dossier.received_date, dossier.submitted_date,
                 dossier.due_date, dossier.supplement_reason,
                 dossier.rejection_reason, *columns,
-                where=(dossier.code == Value('code'))
+                where=(Upper(dossier.code) == Value('code'))
                 & (dossier.state != 'draft'),
                 limit=1))
 

@@ -312,12 +312,10 @@ class Notification(ModelSQL, ModelView):
 
     @classmethod
     def _content_received(cls, dossier, v):
-        Calendar = Pool().get('gov.calendar')
-        check_days = config.getint(
-            'gov', 'notification_check_days', default=1)
+        # The same dates as the portal's confirmation (citizen.py).
+        check_days = dossier.check_days()
         submitted = dossier.submitted_date or utcnow()
-        check_date = Calendar.add_working_days(
-            submitted, check_days, dossier.agency)
+        check_date = dossier.expected_check_date(submitted)
         days = format_days(dossier.procedure.processing_days)
         at = format_time(cls._local(submitted, dossier.agency))
         subject = f"Hồ sơ {v['code']}: {v['agency']} đã nhận được hồ sơ"
@@ -402,7 +400,7 @@ class Notification(ModelSQL, ModelView):
             f"Cách thức nhận kết quả: {how}. {where}",
             f"Thời gian nhận: từ ngày {ready}.",
             ]
-        fee = dossier.procedure.total_fee('on_collection')
+        fee = dossier.total_fee('on_collection')
         if fee:
             lines.append(
                 "Phí, lệ phí nộp khi nhận kết quả: " + format_amount(fee)

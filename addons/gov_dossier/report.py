@@ -303,15 +303,21 @@ class DossierReport(Report):
         return entries[-1] if entries else None
 
     @classmethod
-    def _fees(cls, procedure):
+    def _fees(cls, dossier):
+        """The fee lines for the quantities asked in the dossier's eForm
+        (citizen.py): a line paid per unit shows "× n" and its amount."""
         fees = []
-        for fee in sorted(procedure.fees,
-                key=lambda f: (f.sequence or 0, f.id)):
+        for fee, quantity, amount in sorted(dossier.fee_lines(),
+                key=lambda line: (line[0].sequence or 0, line[0].id)):
+            condition = fee.condition or ''
+            if fee.quantity_field:
+                condition = f'{condition} × {quantity}'.strip()
             fees.append({
                     'kind': FEE_KIND_VI.get(fee.kind, fee.kind),
-                    'condition': fee.condition or '',
-                    'conditional': fee.conditional,
-                    'amount': fee.amount or Decimal(0),
+                    'condition': condition,
+                    'conditional': amount is None,
+                    'amount': (fee.amount or Decimal(0)
+                        if amount is None else amount),
                     'payment_time': PAYMENT_TIME_VI.get(
                         fee.payment_time, ''),
                     })
@@ -367,9 +373,8 @@ class DossierReport(Report):
         agency = dossier.agency
         parent = agency.parent
         received_at = cls._local(dossier.received_date, agency)
-        fees = cls._fees(dossier.procedure)
-        total = sum((f['amount'] for f in fees if not f['conditional']),
-            Decimal(0))
+        fees = cls._fees(dossier)
+        total = dossier.total_fee()
         url = lookup_url(dossier.code, dossier.qr_token)
         organisation = (dossier.applicant_name
             if dossier.applicant_kind == 'organisation' else None)

@@ -34,8 +34,8 @@ class AccessTestCase(DossierTestCase):
             applicant_name="Trần Văn Tuấn", applicant_id_number=CITIZEN_ID_B,
             form_data={'ho_ten': "Trần Văn Tuấn"})
         with at(MON):
-            Dossier.portal_submit([dossier_a], lan)
-            Dossier.portal_submit([dossier_b], tuan)
+            Dossier.portal_submit([dossier_a], lan, declared=True)
+            Dossier.portal_submit([dossier_b], tuan, declared=True)
         return lan, tuan, reload(dossier_a), reload(dossier_b)
 
     @with_transaction()
@@ -128,7 +128,7 @@ class AccessTestCase(DossierTestCase):
         with self.assertRaises(AccessError):
             Dossier.portal_withdraw([dossier_a], tuan, "x")
         with self.assertRaises(AccessError):
-            Dossier.portal_submit([dossier_a], tuan)
+            Dossier.portal_submit([dossier_a], tuan, declared=True)
         self.assertEqual(reload(dossier_a).state, 'submitted')
         # Knowing A's code is not enough to read A's personal data.
         found, full = Dossier.lookup(dossier_a.code, pin=dossier_b.pin

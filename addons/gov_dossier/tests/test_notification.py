@@ -263,7 +263,7 @@ class NotificationTestCase(unittest.TestCase):
         world = make_world()
         dossier, web_user = self.online_dossier(world)
         with at(local(2025, 3, 7, 10, 30)):  # a Friday
-            Dossier.portal_submit([dossier], web_user)
+            Dossier.portal_submit([dossier], web_user, declared=True)
         dossier = reload(dossier)
         notes = self.notifications(dossier, 'received')
         self.assertEqual(set(notes), {'portal', 'email', 'sms'})
@@ -295,7 +295,7 @@ class NotificationTestCase(unittest.TestCase):
         world = make_world()
         dossier, web_user = self.online_dossier(world)
         with at(local(2025, 3, 3, 9, 0)):
-            Dossier.portal_submit([dossier], web_user)
+            Dossier.portal_submit([dossier], web_user, declared=True)
             with as_user(world['receiver_a']):
                 Dossier.receive([Dossier(dossier.id)])
         dossier = reload(dossier)
@@ -318,7 +318,7 @@ class NotificationTestCase(unittest.TestCase):
         optional = [c for c in world.procedure.components
             if not c.mandatory][0]
         with at(local(2025, 3, 3, 9, 0)):
-            Dossier.portal_submit([dossier], web_user)
+            Dossier.portal_submit([dossier], web_user, declared=True)
             with as_user(world['receiver_a']):
                 Dossier.request_supplement([Dossier(dossier.id)],
                     reason="Bản chụp mờ, không đọc được số thửa đất",
@@ -386,7 +386,7 @@ class NotificationTestCase(unittest.TestCase):
         with configured(notification_channels='portal,sms',
                 notification_max_attempts='3'), \
                 at(local(2025, 3, 3, 9, 0)):
-            Dossier.portal_submit([dossier], web_user)
+            Dossier.portal_submit([dossier], web_user, declared=True)
             with as_user(world['receiver_a']):
                 Dossier.receive([Dossier(dossier.id)])
             # The transition went through although the gateway is down.
@@ -454,7 +454,7 @@ class NotificationTestCase(unittest.TestCase):
         with SMTPSink() as sink, configured('email', uri=sink.uri,
                 **{'from': 'dichvucong@daknong.gov.vn'}), \
                 at(local(2025, 3, 3, 9, 0)):
-            Dossier.portal_submit([dossier], web_user)
+            Dossier.portal_submit([dossier], web_user, declared=True)
             run_queued_tasks()
             message, = sink.parsed()
         email, = Notification.search([
@@ -522,8 +522,8 @@ class NotificationTestCase(unittest.TestCase):
         dossier_b, citizen_b = self.online_dossier(world, 'b@example.vn')
         Dossier.write([dossier_b], {'applicant_id_number': CITIZEN_ID_B})
         with at(local(2025, 3, 3, 9, 0)):
-            Dossier.portal_submit([dossier_a], citizen_a)
-            Dossier.portal_submit([dossier_b], citizen_b)
+            Dossier.portal_submit([dossier_a], citizen_a, declared=True)
+            Dossier.portal_submit([dossier_b], citizen_b, declared=True)
         inbox_a = Notification.portal_inbox(citizen_a)
         inbox_b = Notification.portal_inbox(citizen_b)
         self.assertEqual({n.dossier for n in inbox_a}, {dossier_a})
@@ -548,7 +548,7 @@ class NotificationTestCase(unittest.TestCase):
         world = make_world()
         dossier_a, citizen_a = self.online_dossier(world, 'a@example.vn')
         with at(local(2025, 3, 3, 9, 0)):
-            Dossier.portal_submit([dossier_a], citizen_a)
+            Dossier.portal_submit([dossier_a], citizen_a, declared=True)
         victims = Notification.search([('dossier', '=', dossier_a.id)])
         self.assertEqual(len(victims), 3)
         ids = [n.id for n in victims]

@@ -124,7 +124,7 @@ class RoutingTestCase(DossierTestCase):
         citizen = make_web_user('lan@example.com')
         dossier = make_dossier(world, agency='ward_a', web_user=citizen.id)
         with at(MON):
-            Dossier.portal_submit([dossier], citizen)
+            Dossier.portal_submit([dossier], citizen, declared=True)
         dossier = reload(dossier)
         self.assertTrue(dossier.code.startswith('000.01.21.H16-'))
         # The desk of the ward's district finds it by its code; the other

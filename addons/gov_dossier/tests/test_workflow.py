@@ -68,7 +68,7 @@ class WorkflowTestCase(DossierTestCase):
         with patch.object(Dossier, '_on_event',
                 side_effect=lambda ds, e: events.append(
                     (e, [d.state for d in ds]))), at(MON):
-            Dossier.portal_submit([dossier], citizen)
+            Dossier.portal_submit([dossier], citizen, declared=True)
             dossier = reload(dossier)
             self.assertEqual(dossier.state, 'submitted')
             self.assertEqual(dossier.channel, 'online')
@@ -237,7 +237,7 @@ class WorkflowTestCase(DossierTestCase):
         citizen = make_web_user('lan@example.com')
         dossier = make_dossier(world, documents=[], web_user=citizen.id)
         with self.assertRaises(UserError) as cm:
-            Dossier.portal_submit([dossier], citizen)
+            Dossier.portal_submit([dossier], citizen, declared=True)
         self.assertIn('Đơn đề nghị', cm.exception.message)
         postal = make_dossier(world, documents=[], channel='postal')
         self.refused(world['postal'], 'submit', postal)
@@ -299,7 +299,7 @@ class WorkflowTestCase(DossierTestCase):
         Document = Pool().get('gov.dossier.document')
         Document.create([{'dossier': dossier.id, 'component': component.id,
                     'name': 'ban_sao.pdf', 'data': PDF}])
-        Dossier.portal_submit([dossier], citizen)
+        Dossier.portal_submit([dossier], citizen, declared=True)
         dossier = reload(dossier)
         self.assertEqual(dossier.state, 'submitted')
         dossier = self.allowed(world['receiver_a'], 'receive', dossier)
