@@ -1,10 +1,8 @@
 """Entry points of the platform (WSGI application, dev server, set-up)."""
 import configparser
 import os
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG = ROOT / 'config' / 'trytond.conf'
+from gov_server.settings import DEFAULT_CONFIG, ROOT, VAR
 
 
 def configure():
@@ -25,7 +23,7 @@ def configure():
         value = parser.get(section, option, fallback=None)
         if value and not os.path.isabs(value):
             parser.set(section, option, str(ROOT / value))
-    generated = ROOT / 'var' / 'trytond.conf'
+    generated = VAR / 'trytond.conf'
     generated.parent.mkdir(parents=True, exist_ok=True)
     with open(generated, 'w', encoding='utf-8') as f:
         f.write('# Generated from config/trytond.conf by gov_server.configure'

@@ -13,11 +13,12 @@ the right shape.
 import datetime as dt
 from decimal import Decimal
 
+from gov_server.settings import DEMO_PASSWORD
+
 DESK = '000.30.21.H16'        # Bộ phận Một cửa UBND thành phố Gia Nghĩa
 COMMUNE = '000.01.21.H16'     # UBND phường Nghĩa Đức
 LAND_OFFICE = '000.01.08.H16'  # Văn phòng Đăng ký đất đai tỉnh
 TAX_DEPARTMENT = '000.00.05.H16'  # Sở Tài chính (cooperating agency)
-DEMO_PASSWORD = 'dvc@2026'
 
 CITIZENS = [
     # e-mail, full name, identification number, phone

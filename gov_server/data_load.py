@@ -5,17 +5,12 @@ date, user login) and only creates what is missing or updates what differs,
 so running it again never duplicates or wipes anything. Modules that bring
 their own data sets add a loader to LOADERS (see the loaders below).
 """
-import csv
 import datetime as dt
-from pathlib import Path
 
 from gov_server.data_dossiers import load_demo_dossiers
 from gov_server.data_procedures import load_procedures
+from gov_server.settings import ADMIN_PASSWORD, DEMO_PASSWORD, read_csv
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / 'data'
-
-DEMO_PASSWORD = 'dvc@2026'
 # login, name, group XML ids (gov_agency), agency code, position, head
 DEMO_USERS = [
     ('quantri', 'Trần Văn Quang', ['group_admin'], '000.00.01.H16',
@@ -39,12 +34,6 @@ DEMO_USERS = [
     ('kiemtra', 'Bùi Thị Ngọc', ['group_auditor'], '000.00.00.H16',
         'Chuyên viên theo dõi, báo cáo', False),
     ]
-
-
-def read_csv(name):
-    with open(DATA / name, encoding='utf-8', newline='') as f:
-        lines = [line for line in f if not line.startswith('#')]
-    return list(csv.DictReader(lines))
 
 
 def load_agencies(pool):
@@ -145,7 +134,6 @@ def print_accounts(url):
     print('Hệ thống Một cửa điện tử (back office):', url + '/admin/')
     print()
     print(f'  {"login":<12} {"password":<12} role')
-    from gov_server.setup_db import ADMIN_PASSWORD
     print(f'  {"admin":<12} {ADMIN_PASSWORD:<12} Tryton administrator '
         '(and provincial office administrator)')
     for login, name, groups, code, position, _ in DEMO_USERS:

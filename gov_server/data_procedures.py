@@ -16,9 +16,10 @@ in the `source` and `note` columns of the data files.
 from collections import defaultdict
 from decimal import Decimal
 
+from gov_server.settings import DATA, read_csv
+
 
 def _by_procedure(name):
-    from gov_server.data_load import read_csv
     lines = defaultdict(list)
     for row in read_csv(name):
         lines[row['procedure']].append(row)
@@ -31,7 +32,6 @@ def _flag(value):
 
 def _template(name):
     "The component's blank form (data/templates/<name>), if it has one."
-    from gov_server.data_load import DATA
     if not name:
         return {}
     return {'template': (DATA / 'templates' / name).read_bytes(),
@@ -40,7 +40,6 @@ def _template(name):
 
 def load_sectors(pool):
     "Create the sectors and fields of data/sectors.csv that are missing."
-    from gov_server.data_load import read_csv
     Sector = pool.get('gov.sector')
     Field = pool.get('gov.field')
     rows = read_csv('sectors.csv')
@@ -74,7 +73,6 @@ def load_procedures(pool):
     "Create the missing procedures of data/procedures.csv and publish them."
     from trytond.exceptions import UserError
 
-    from gov_server.data_load import read_csv
     Procedure = pool.get('gov.procedure')
     Component = pool.get('gov.procedure.component')
     Fee = pool.get('gov.procedure.fee')

@@ -10,12 +10,9 @@ codes) use its own address, http://<host>:<port>. With `[gov] dev_mailbox`
 /hop-thu-thu-nghiem (gov_server/devmail.py).
 """
 import argparse
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 from gov_server import configure
-
-configure()
+from gov_server.settings import ROOT
 
 
 def own_url(host, port):
@@ -32,6 +29,7 @@ def main(argv=None):
     parser.add_argument('--host', default='127.0.0.1')
     parser.add_argument('--port', type=int, default=8000)
     args = parser.parse_args(argv)
+    configure()  # before trytond reads its configuration
 
     from werkzeug.serving import run_simple
 

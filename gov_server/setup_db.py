@@ -17,13 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 from gov_server import configure
-
-configure()
-
-MODULES = ['gov_agency', 'gov_procedure', 'gov_dossier', 'gov_portal']
-ADMIN_PASSWORD = 'admin@2026'
+from gov_server.settings import ADMIN_PASSWORD, MODULES, ROOT, VAR
 
 
 def modules_fingerprint():
@@ -65,6 +60,7 @@ def run_admin(name, first):
 
 
 def main(argv=None):
+    configure()  # before trytond reads its configuration
     from trytond import config
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--database', default=None)
@@ -88,7 +84,7 @@ def main(argv=None):
             with Transaction().start(
                     None, 0, close=True, autocommit=True) as transaction:
                 transaction.database.create(transaction.connection, name)
-        stamp = ROOT / 'var' / f'{name}.modules'
+        stamp = VAR / f'{name}.modules'
     fingerprint = modules_fingerprint()
     if first or not stamp.exists() or stamp.read_text() != fingerprint:
         run_admin(name, first)
