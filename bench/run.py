@@ -474,7 +474,8 @@ def submission_client(ctx):
                 applicant_name='Trần Thị Bình',
                 applicant_id_number='067190%06d' % (i + 1),
                 applicant_phone='0912345678',
-                applicant_email='', applicant_address='Gia Nghĩa')
+                applicant_email='', applicant_address='Gia Nghĩa',
+                declaration='1')
             if agency:
                 fields['agency'] = agency.group(1)
             body, content_type = multipart(fields, files)

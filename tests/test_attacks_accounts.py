@@ -285,7 +285,7 @@ def submit_dossier(client, applicant_email):
             'applicant_email': applicant_email, 'applicant_address': '',
             'f_child_name': 'Trần Gia Hân', 'f_child_birth_date': '02/02/2026',
             'f_child_sex': 'female', 'f_birth_place': 'Gia Nghĩa',
-            'action': 'submit'},
+            'action': 'submit', 'declaration': '1'},
         files={first: ('to-khai.pdf', PDF), second: ('chung-sinh.png', PNG)})
     assert status == 303, body
     return re.search(r'/ho-so/([^/]+)/da-nop', headers['Location']).group(1)

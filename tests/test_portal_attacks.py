@@ -21,6 +21,8 @@ def form_values(extra=None):
         'f_child_name': 'Trần Gia Hân', 'f_child_birth_date': '02/02/2026',
         'f_child_sex': 'female', 'f_birth_place': 'Gia Nghĩa',
         'action': 'submit',
+        # The declaration that the information is accurate (R-SUB-9).
+        'declaration': '1',
         }
     values.update(extra or {})
     return values

@@ -92,6 +92,7 @@ def test_2_search_and_submit(phone, portal):
     page.fill('#f-f_child_birth_date', '31/02/2026')  # no such day
     page.select_option('#f-f_child_sex', 'female')
     page.fill('#f-f_birth_place', 'Bệnh viện đa khoa tỉnh Đắk Nông')
+    page.check('#f-declaration')  # R-SUB-9
     components = page.query_selector_all('input[type=file]')
     components[0].set_input_files(files=[{'name': 'to-khai.pdf',
                 'mimeType': 'application/pdf', 'buffer': PDF}])

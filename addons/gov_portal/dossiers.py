@@ -109,7 +109,8 @@ def lookup_view(facts, full):
         'organisation': organisation if full else mask_name(organisation),
         'name': name if full else mask_name(name),
         'masked': not full,
-        'received_date': facts.received_date or facts.submitted_date,
+        # The model's received date, as the public reads it.
+        'received_date': facts.received_date,
         'invalid': invalid,
         }
     if invalid:

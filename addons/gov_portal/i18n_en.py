@@ -433,6 +433,36 @@ EN = {
         'The e-mail to %(email)s could not be sent: the mail server has a problem. Nothing was sent; please try again in a few minutes.',
     'Gửi lại thư':
         'Send the e-mail again',
+    # Submitting and following: components the eForm replaces, fees by
+    # quantity, the declaration (R-SUB-9), the dates to expect
+    '%(price)s × %(quantity)s = %(amount)s':
+        '%(price)s × %(quantity)s = %(amount)s',
+    'chỉ thu trong trường hợp này':
+        'only in that case',
+    'Tổng được tính lại theo số lượng bạn khai ở trên.':
+        'The total follows the quantities you give above.',
+    'Không cần tải lên':
+        'No upload needed',
+    'Phần “Thông tin tờ khai” ở trên thay cho giấy tờ này khi nộp trực tuyến; chỉ tải lên nếu bạn muốn gửi kèm bản giấy đã ký.':
+        'Online, the "Form" section above replaces this document; upload it only if you want to add the signed paper.',
+    'Cam đoan':
+        'Declaration',
+    'Vui lòng đánh dấu ô cam đoan: thông tin kê khai là chính xác.':
+        'Please tick the declaration that the information is accurate.',
+    'Kiểm tra hồ sơ':
+        'Check of the dossier',
+    'trong %(days)s ngày làm việc, chậm nhất ngày %(date)s':
+        'within %(days)s working days, on %(date)s at the latest',
+    'dự kiến, nếu hồ sơ đầy đủ, hợp lệ':
+        'expected, if the dossier is complete and valid',
+    'Nếu hồ sơ đầy đủ, hợp lệ: hẹn trả kết quả ngày %(date)s (dự kiến).':
+        'If the dossier is complete and valid: result due on %(date)s (expected).',
+    'Cần bổ sung hồ sơ':
+        'Supplement needed',
+    'Thông tin đã kê khai':
+        'What you declared',
+    'Đã cam đoan thông tin kê khai là chính xác lúc %(date)s.':
+        'Declared accurate at %(date)s.',
     # The development mailbox (make run only)
     'Hộp thư thử nghiệm':
         'Development mailbox',

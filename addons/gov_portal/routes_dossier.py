@@ -2,12 +2,13 @@
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
 """Submitting a dossier online and following it (R-SUB-1…4, R-SUB-7,
-R-SUB-8, R-LOOK-3, R-NOT-2, R-RES-1).
+R-SUB-8, R-SUB-9, R-FEE-1, R-LOOK-3, R-NOT-2, R-RES-1).
 
 Every dossier page is the signed-in citizen's own: dossiers are found
 with gov.dossier.search_owned (never a free search) and another citizen's
 code, file or receipt answers 404, as an unknown one does."""
 import datetime as dt
+import json
 import logging
 import math
 import secrets
@@ -21,10 +22,10 @@ from trytond.transaction import Transaction
 from gov_dossier.filename import content_disposition
 
 from .dossiers import (
-    BADGES, RETURN_METHODS, STATES, TIMELINESS, lookup_url, qr_data_uri,
-    submitter_name, timeline)
+    BADGES, RETURN_METHODS, STATES, TIMELINESS, lookup_url, lookup_view,
+    qr_data_uri, submitter_name, timeline)
 from .routes_catalogue import published_procedure
-from .web import PageError, page
+from .web import PageError, format_amount, page
 from .web_user import PHONE, normalize_phone, valid_identification
 
 logger = logging.getLogger(__name__)
@@ -171,15 +172,64 @@ def documents_by_component(dossier):
     return result
 
 
+def fee_view(portal, procedure, data):
+    """The fee lines and total of the procedure for the eForm data, as the
+    model computes them (gov.procedure.fee_lines, total_fee), in words;
+    an amount never breaks before its "đ"."""
+    _ = portal._
+
+    def money(value):
+        return format_amount(value).replace(' ', '\u00a0')
+    lines = []
+    for fee, quantity, amount in procedure.fee_lines(data):
+        price = money(fee.amount or 0)
+        note = ''
+        if fee.quantity_field:
+            text = _('%(price)s × %(quantity)s = %(amount)s', price=price,
+                quantity=quantity, amount=money(amount))
+        else:
+            text = price
+            if amount is None:
+                note = _('chỉ thu trong trường hợp này')
+        lines.append({'id': fee.id, 'text': text, 'note': note,
+                'label': ' — '.join(filter(None,
+                        [fee.kind_string, fee.condition]))})
+    total = procedure.total_fee(data=data)
+    return {
+        'lines': lines,
+        'total': money(total) if total else _('Không thu'),
+        'quantity_fields': sorted({f.quantity_field for f in procedure.fees
+                if f.quantity_field}),
+        }
+
+
 def render_form(portal, procedure, form, errors, draft=None, token=None,
-        status=200, saved=False):
+        status=200, saved=False, data=None):
     Dossier = portal.pool.get('gov.dossier')
+    if data is None:
+        data = dict(draft.form_data or {}) if draft else {}
     return portal.render('submit.html', procedure=procedure, form=form,
         limits={k: size for k, (size, _) in Dossier._text_bounds.items()},
         errors=errors, draft=draft, token=token or secrets.token_hex(16),
         agencies=agency_choices(procedure), saved=saved, status=status,
         documents=documents_by_component(draft) if draft else {},
-        fee=procedure.total_fee())
+        fees=fee_view(portal, procedure, data),
+        declaration=Dossier.declaration_sentence())
+
+
+@page('/nop-ho-so/<code>/le-phi')
+def fee_total(portal, code):
+    """The fees of the form for the quantities typed so far (?f_<name>=…):
+    the submit page asks it as a quantity changes, so that the total shown
+    is always the model's (R-FEE-1)."""
+    procedure = online_procedure(portal, code)
+    raw = {f.name: portal.request.args.get(f'f_{f.name}', '')[:32]
+        for f in procedure.form_fields}
+    data, _ = procedure.parse_form_data(raw)
+    response = Response(json.dumps(fee_view(portal, procedure, data)),
+        content_type='application/json')
+    response.headers['Cache-Control'] = 'no-store'
+    return response
 
 
 @page('/nop-ho-so/<code>', methods=('GET', 'POST'), max_size=MAX_REQUEST)
@@ -277,10 +327,14 @@ def _post_submit(portal, procedure, user):
     uploads = read_uploads(portal, procedure.components, errors)
     form = dict(form)
     form['agency'] = agency
+    if action == 'submit' and not form.get('declaration'):
+        # R-SUB-9, Điều 27: she declares the information accurate.
+        errors['declaration'] = _(
+            'Vui lòng đánh dấu ô cam đoan: thông tin kê khai là chính xác.')
     if refused:
         errors.update(refused)
         return render_form(portal, procedure, form, errors, draft=draft,
-            status=400)
+            status=400, data=data)
 
     existing = draft
     try:
@@ -290,18 +344,18 @@ def _post_submit(portal, procedure, user):
         Transaction().rollback()
         errors['_'] = error.message
         return render_form(portal, procedure, form, errors,
-            draft=Dossier(existing.id) if existing else None, status=400)
-    if action == 'submit' and not errors:
-        present = documents_by_component(draft)
-        for component in procedure.components:
-            if component.mandatory and component.id not in present:
-                errors[f'c{component.id}'] = _(
+            draft=Dossier(existing.id) if existing else None, status=400,
+            data=data)
+    if action == 'submit':
+        # The model's list: online, not the components the eForm replaces.
+        for component in draft.missing_components():
+            errors.setdefault(f'c{component.id}', _(
                     'Vui lòng tải lên "%(name)s" (bắt buộc).',
-                    name=component.name)
+                    name=component.name))
     if action == 'submit' and not errors:
         try:
             with Transaction().set_context(_gov_web_user=user.id):
-                Dossier.portal_submit([draft], user)
+                Dossier.portal_submit([draft], user, declared=True)
         except UserError as error:
             errors['_'] = error.message
         else:
@@ -310,7 +364,7 @@ def _post_submit(portal, procedure, user):
     # token, as the draft now exists.
     return render_form(portal, procedure, form, errors, draft=draft,
         status=400 if errors else 200,
-        saved=(action == 'draft' and not errors))
+        saved=(action == 'draft' and not errors), data=data)
 
 
 def _save_draft(portal, procedure, submission, token, draft, values, data,
@@ -355,7 +409,9 @@ def submitted(portal, code):
     dossier = owned(portal, code)
     url = lookup_url(dossier.code, dossier.qr_token)
     return portal.render('submitted.html', dossier=dossier,
-        qr=qr_data_uri(url), lookup=url)
+        qr=qr_data_uri(url), lookup=url,
+        # When the check and the result are due (R-NOT-1, R-PROC-2).
+        expected=dossier.expected_dates())
 
 
 @page('/ho-so')
@@ -386,7 +442,13 @@ def dossier_page(portal, code):
 
 
 def render_dossier(portal, dossier, errors=None, status=200):
+    # The dates as the public lookup reads them: one source (R-LOOK-2).
+    Dossier = portal.pool.get('gov.dossier')
+    facts, _ = Dossier.lookup_facts(dossier.code, web_user=portal.user)
     return portal.render('dossier.html', dossier=dossier,
+        facts=lookup_view(facts, True) if facts else {},
+        expected=dossier.expected_dates(),
+        declared=dossier.declared_values(),
         name=submitter_name(dossier), states=STATES, badges=BADGES,
         timeline=timeline(dossier), timeliness=TIMELINESS,
         return_methods=RETURN_METHODS, errors=errors or {},
@@ -486,7 +548,7 @@ def receipt(portal, code):
     url = lookup_url(dossier.code, dossier.qr_token)
     return portal.render('receipt.html', dossier=dossier,
         name=submitter_name(dossier), qr=qr_data_uri(url), lookup=url,
-        fee=dossier.procedure.total_fee())
+        fee=dossier.total_fee())
 
 
 # ------------------------------------------------------ notifications

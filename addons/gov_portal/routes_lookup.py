@@ -21,8 +21,9 @@ from .dossiers import lookup_url, lookup_view, qr_data_uri
 from .web import PageError, page
 
 
-def clean_code(value):
-    return ''.join((value or '').split())[:64]
+def clean_code(portal, value):
+    "The code as the model looks it up: any case, spaces removed."
+    return portal.pool.get('gov.dossier').normalize_code(value)
 
 
 def rate_limit(portal):
@@ -61,7 +62,7 @@ def lookup(portal, code, pin=None, token=None):
 @page('/tra-cuu', methods=('GET', 'POST'), readonly=False)
 def lookup_page(portal):
     values = portal.request.values
-    code = clean_code(values.get('ma'))
+    code = clean_code(portal, values.get('ma'))
     pin = (portal.request.form.get('pin') or '').strip()[:16]
     view = pin_error = None
     if code:
@@ -73,7 +74,7 @@ def lookup_page(portal):
 @page('/tra-cuu/<code>', readonly=False)
 def lookup_qr(portal, code):
     "The QR code of the receipt points here, with its token."
-    code = clean_code(code)
+    code = clean_code(portal, code)
     token = (portal.request.args.get('t') or '')[:128]
     view, _ = lookup(portal, code, token=token)
     return portal.render('lookup.html', code=code, view=view, searched=True,
@@ -84,7 +85,7 @@ def lookup_qr(portal, code):
 def kiosk(portal):
     "Large-type lookup for the touch screen of the one-stop desk."
     values = portal.request.values
-    code = clean_code(values.get('ma'))
+    code = clean_code(portal, values.get('ma'))
     pin = (portal.request.form.get('pin') or '').strip()[:16]
     view = pin_error = None
     if code:
