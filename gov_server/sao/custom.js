@@ -19,4 +19,20 @@
             return database ? [database] : jQuery.Deferred().reject();
         });
     };
+
+    // An empty file field shows nothing, not a size of "0B".
+    var Binary = Sao.View.Form.Binary.prototype;
+    var binary_display = Binary.display;
+    Binary.display = function() {
+        var result = binary_display.apply(this, arguments);
+        var field = this.field, record = this.record;
+        if (field && record) {
+            var size = field.get_size ? field.get_size(record) :
+                (field.get(record) || '').length;
+            if (!size) {
+                this.size.val('');
+            }
+        }
+        return result;
+    };
 }());
