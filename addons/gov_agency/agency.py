@@ -44,6 +44,8 @@ class AgencyKind(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
 
 
 SEPARATOR = ' / '
+# Context key: the agencies' rec_name is their short name (see get_rec_name).
+SHORT_NAME_CONTEXT = 'agency_short_name'
 
 
 class Agency(DeactivableMixin, tree(separator=SEPARATOR), ModelSQL, ModelView):
@@ -122,22 +124,35 @@ class Agency(DeactivableMixin, tree(separator=SEPARATOR), ModelSQL, ModelView):
         """The path from the root, as tree() writes it, from the names of
         every agency read once per language and cached: an officer's list
         of 80 dossiers shows two agencies a row, and walking up the tree
-        for each took a quarter of its read (bench/)."""
-        names = self._rec_names(Transaction().language)
+        for each took a quarter of its read (bench/).
+
+        With the context key `agency_short_name` (the back office's lists
+        and forms set it in their actions), the agency's short name, or its
+        own name when it has none: lists then show "UBND phường Nghĩa Đức",
+        not the whole path from the province."""
+        transaction = Transaction()
+        short = bool(transaction.context.get(SHORT_NAME_CONTEXT))
+        names = self._rec_names(transaction.language, short=short)
         if self.id in names:
             return names[self.id]
+        if short:
+            return self.short_name or self.name
         return super().get_rec_name(name)
 
     @classmethod
-    def _rec_names(cls, language):
-        names = cls._rec_names_cache.get(language)
-        if names is not None:
-            return names
+    def _rec_names(cls, language, short=False):
+        "{agency id: path} or, when short, {agency id: short name}."
+        cached = cls._rec_names_cache.get(language)
+        if cached is not None:
+            return cached[1] if short else cached[0]
         with Transaction().set_context(language=language,
                 active_test=False), without_check_access():
-            rows = cls.search_read([], fields_names=['name', 'parent'])
+            rows = cls.search_read(
+                [], fields_names=['name', 'short_name', 'parent'])
         parents = {r['id']: r['parent'] for r in rows}
         own = {r['id']: r['name'] or '' for r in rows}
+        shorts = {r['id']: (r['short_name'] or '').strip() or own[r['id']]
+            for r in rows}
         names = {}
 
         def path(agency_id, seen=()):
@@ -151,7 +166,8 @@ class Agency(DeactivableMixin, tree(separator=SEPARATOR), ModelSQL, ModelView):
             return names[agency_id]
         for agency_id in own:
             path(agency_id)
-        return cls._rec_names_cache.set(language, names)
+        cls._rec_names_cache.set(language, (names, shorts))
+        return shorts if short else names
 
     def get_working_weekdays(self):
         "The week of this agency, inherited from its ancestors."

@@ -8,6 +8,9 @@ from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction, without_check_access
 
+# The name of the root user, shown where the system did something.
+ROOT_NAME = "Hệ thống"
+
 
 class User(metaclass=PoolMeta):
     __name__ = 'res.user'
@@ -26,6 +29,17 @@ class User(metaclass=PoolMeta):
         "password).")
 
     _get_agencies_cache = Cache('res_user.get_agencies', context=False)
+
+    @classmethod
+    def __register__(cls, module_name):
+        super().__register__(module_name)
+        # The root user (id 0) is the system acting on its own: data loaded
+        # at set-up, scheduled tasks, the portal. Officers read its name as
+        # the author of what it did ("Người công bố"): not "Root".
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.update([table.name], [ROOT_NAME],
+                where=(table.id == 0) & (table.name == 'Root')))
 
     @classmethod
     def default_password_change_required(cls):

@@ -8,6 +8,7 @@ from unittest.mock import patch
 
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.transaction import Transaction
 
 from .test_access import make_world
 
@@ -54,3 +55,41 @@ class AgencyNamesTestCase(unittest.TestCase):
         names = {r['id']: r['rec_name'] for r in first + second}
         self.assertEqual(names[agencies['b'].id], "Tỉnh / Huyện B")
         self.assertEqual(names[agencies['province'].id], "Tỉnh")
+
+    @with_transaction()
+    def test_short_names_in_lists(self):
+        """R-AG-1, R-L10N-1: the back office's lists name an agency by its
+        short name (or its name), from the same cache as the paths"""
+        Agency = Pool().get('gov.agency')
+        agencies, _ = make_world()
+        a1, b = agencies['a1'], agencies['b']
+        Agency.write([a1], {'short_name': "A1"})
+        Agency._rec_names_cache.clear()
+        ids = [a.id for a in agencies.values()]
+        with patch.object(Agency, 'search_read',
+                wraps=Agency.search_read) as spy:
+            with Transaction().set_context(agency_short_name=True):
+                short = {r['id']: r['rec_name']
+                    for r in Agency.read(ids, ['rec_name'])}
+            paths = {r['id']: r['rec_name']
+                for r in Agency.read(ids, ['rec_name'])}
+        self.assertEqual(spy.call_count, 1)
+        self.assertEqual(short[a1.id], "A1")
+        self.assertEqual(short[b.id], "Huyện B")
+        self.assertEqual(paths[a1.id], "Tỉnh / Huyện A / Xã A1")
+        # A change of short name is seen at once.
+        Agency.write([b], {'short_name': "HB"})
+        with Transaction().set_context(agency_short_name=True):
+            self.assertEqual(Agency(b.id).rec_name, "HB")
+        # A list action's context: sao reads Many2One names through it.
+        Officer = Pool().get('gov.agency.officer')
+        officer, = Officer.search([('agency', '=', a1.id)])
+        with Transaction().set_context(agency_short_name=True):
+            row, = Officer.read([officer.id], ['agency.rec_name'])
+        self.assertEqual(row['agency.']['rec_name'], "A1")
+
+    @with_transaction()
+    def test_system_user_is_not_root(self):
+        "R-L10N-1: what the system did is signed by a readable name"
+        User = Pool().get('res.user')
+        self.assertEqual(User(0).name, "Hệ thống")
