@@ -227,6 +227,16 @@ class Procedure(Workflow, ModelSQL, ModelView):
         return 'draft'
 
     @classmethod
+    def view_attributes(cls):
+        # A procedure that is not a draft says before any edit why its
+        # fields are read only and how to change it.
+        return super().view_attributes() + [
+            ('//group[@id="not_draft"]', 'states', {
+                    'invisible': Eval('state') == 'draft',
+                    }),
+            ]
+
+    @classmethod
     def default_result_type(cls):
         return 'paper'
 
@@ -605,13 +615,43 @@ class Procedure_Agency(ModelSQL):
 
 class ProcedureLineMixin:
     """A line of a procedure: it takes the procedure's access and is only
-    changed while the procedure is a draft (deleted also when cancelled)."""
+    changed while the procedure is a draft (deleted also when cancelled).
+    Its fields are read only in the forms of a procedure that is not a
+    draft, so that nothing looks editable that saving would refuse."""
     __slots__ = ()
+
+    procedure_state = fields.Function(fields.Selection(
+            'get_procedure_states', "Procedure State"),
+        'on_change_with_procedure_state')
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         cls.__access__.add('procedure')
+        locked = Eval('procedure_state').in_(
+            ['published', 'suspended', 'cancelled'])
+        for name in dir(cls):
+            field = getattr(cls, name)
+            if (name.startswith('_') or not isinstance(field, fields.Field)
+                    or name in {'procedure', 'procedure_state'}
+                    or field.readonly):
+                continue
+            states = dict(field.states or {})
+            readonly = states.get('readonly', False)
+            if readonly is True:
+                continue
+            states['readonly'] = (readonly | locked) if readonly else locked
+            field.states = states
+
+    @classmethod
+    def get_procedure_states(cls):
+        Procedure = Pool().get('gov.procedure')
+        return Procedure.fields_get(['state'])['state']['selection']
+
+    @fields.depends('procedure', '_parent_procedure.state')
+    def on_change_with_procedure_state(self, name=None):
+        if self.procedure:
+            return self.procedure.state
 
     @classmethod
     def check_modification(cls, mode, lines, values=None, external=False):
