@@ -414,19 +414,37 @@ class DossierReport(Report):
 
 
 class ReceiptReport(DossierReport):
-    "01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả (R-SUB-5, R-FEE-1)."
+    """01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả (R-SUB-5, R-FEE-1).
+
+    Before reception (a dossier submitted online or at the post office,
+    waiting for the desk) it prints as "submitted, not yet received": the
+    code, the PIN and the QR to follow it, the submission time, and no
+    appointment date — that date is set when the desk receives it. A draft
+    has no receipt, nor a dossier closed without being received."""
     __name__ = 'gov.dossier.receipt'
 
     @classmethod
     def values(cls, dossier, data):
-        if not dossier.code or not dossier.received_date and (
-                dossier.state == 'draft'):
+        if not dossier.code or dossier.state == 'draft':
+            raise DossierWorkflowError(gettext(
+                    'gov_dossier.msg_report_receipt_not_submitted',
+                    dossier=dossier.rec_name))
+        if not dossier.received_date and dossier.state not in {
+                'submitted', 'supplement'}:
             raise DossierWorkflowError(gettext(
                     'gov_dossier.msg_report_receipt_state',
                     dossier=dossier.rec_name))
         values = super().values(dossier, data)
-        values['date'] = (values['received_at'].date()
-            if values['received_at'] else values['today'])
+        values['received'] = bool(values['received_at'])
+        values['submitted_at'] = cls._local(
+            dossier.submitted_date, dossier.agency)
+        moment = values['received_at'] or values['submitted_at']
+        values['date'] = moment.date() if moment else values['today']
+        if values['processing_days'] is None:
+            values['processing_days'] = dossier.procedure.processing_days
+        values['submitter'] = (dossier.submitted_by.name
+            if dossier.submitted_by and dossier.channel != 'online'
+            else '')
         return values
 
 
