@@ -2,7 +2,7 @@
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
 """Who handles a dossier's step: assignment to a named specialist (R-PROC-1,
-R-AG-3, R-REP-5).
+R-AG-3).
 
 The one-stop officer who sees a dossier, or the head of the unit holding
 its step, assigns the step to a specialist: an active officer of exactly

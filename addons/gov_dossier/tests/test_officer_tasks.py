@@ -225,7 +225,7 @@ class OfficerTasksTestCase(DossierTestCase):
 
     @with_transaction()
     def test_assigned_to_me_tab(self):
-        """R-PROC-1, R-REP-5: the "Assigned to Me" tab lists the dossiers
+        """R-PROC-1, R-AG-3: the "Assigned to Me" tab lists the dossiers
         whose current step is the user's; forwarded, it leaves the tab; sent
         back, it comes back"""
         pool = Pool()
