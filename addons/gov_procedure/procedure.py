@@ -63,6 +63,40 @@ def parse_date(text, field):
     return text, gettext('gov_procedure.msg_form_value_date', field=field)
 
 
+def parse_decimal(text):
+    """A number as a Vietnamese writes it, read as sao reads it
+    (gov_server/sao/custom.js): "8,5" and "8.5" are 8.5, "1.234,5" is
+    1234.5, "1.234" and "1.234.567" group thousands (groups of three digits
+    only). InvalidOperation when it is not a number."""
+    number = re.sub(r'[\s\u00a0\u202f]', '', text).replace('\u2212', '-')
+    dots, commas = number.count('.'), number.count(',')
+    if dots and commas:
+        # The last sign is the decimal one, the other groups.
+        decimal = '.' if number.rfind('.') > number.rfind(',') else ','
+        if number.count(decimal) > 1:
+            raise InvalidOperation
+    elif dots + commas == 1:
+        sign = '.' if dots else ','
+        head, tail = number.split(sign)
+        grouped = sign == '.' and len(tail) == 3 and any(
+            c.isdigit() for c in head)
+        decimal = None if grouped else sign
+    else:
+        decimal = None  # no sign, or several of one kind: groups
+    group = ',' if decimal == '.' else '.'
+    whole = number.split(decimal)[0] if decimal else number
+    if (group in whole or (decimal is None and ',' in whole)) and not (
+            re.fullmatch(r'-?\d{1,3}([.,]\d{3})+', whole)):
+        raise InvalidOperation  # groups of three digits only
+    if decimal is None:
+        number = number.replace('.', '').replace(',', '')
+    else:
+        number = number.replace(group, '').replace(decimal, '.')
+    if not re.fullmatch(r'-?(\d+\.?\d*|\.\d+)', number):
+        raise InvalidOperation
+    return Decimal(number)
+
+
 def format_number(value):
     "A number as the user's language writes it, without useless zeros."
     Lang = Pool().get('ir.lang')
@@ -992,17 +1026,16 @@ class FormField(
             return (raw.strip('\r\n ') if self.long_text else text), None
         if self.type_ == 'integer':
             try:
-                return int(text.replace('.', '').replace(' ', '')), None
-            except ValueError:
+                number = parse_decimal(text)
+            except InvalidOperation:
+                number = None
+            if number is None or number != number.to_integral_value():
                 return text, gettext(
                     'gov_procedure.msg_form_value_integer', **names)
+            return int(number), None
         if self.type_ in {'numeric', 'float'}:
-            number = text.replace(' ', '')
-            if ',' in number:
-                # Vietnamese writing: 1.234,5
-                number = number.replace('.', '').replace(',', '.')
             try:
-                value = Decimal(number)
+                value = parse_decimal(text)
             except InvalidOperation:
                 return text, gettext(
                     'gov_procedure.msg_form_value_number', **names)

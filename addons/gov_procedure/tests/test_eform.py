@@ -6,7 +6,7 @@ dossier-like record (tests/form_record.py) that keeps them in a
 fields.Dict, as gov_dossier does."""
 import datetime as dt
 import unittest
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from trytond.model.exceptions import (
     SQLConstraintError, SelectionValidationError)
@@ -180,6 +180,28 @@ class EFormTestCase(unittest.TestCase):
         self.assertEqual(data['ngay_sinh'], '2026-11-31')
         self.assertEqual(data['so_ban'], 'hai')
         self.assertIs(data['cam_doan'], False)
+
+    def test_numbers_read_as_sao_reads_them(self):
+        "R-L10N-1: the portal reads a number as the back office does"
+        from ..procedure import parse_decimal
+        for text, value in [('8,5', '8.5'), ('8.5', '8.5'),
+                ('1.234,5', '1234.5'), ('1.500', '1500'),
+                ('1.234.567', '1234567'), ('1,234.5', '1234.5'),
+                (' -3 ', '-3'), ('.5', '0.5')]:
+            self.assertEqual(parse_decimal(text), Decimal(value), text)
+        for text in ['abc', '8,5,5', '12.34.56', '1..2', '-', '']:
+            with self.assertRaises(InvalidOperation, msg=text):
+                parse_decimal(text)
+
+    @with_transaction()
+    def test_integers_are_whole_numbers(self):
+        "R-CAT-4: '1.500' is a whole number, '1,5' is not"
+        procedure = make_procedure(form_fields=FORM)
+        so_ban, = [f for f in procedure.form_fields if f.name == 'so_ban']
+        self.assertEqual(so_ban.parse_value('1.500'), (1500, None))
+        value, message = so_ban.parse_value('1,5')
+        self.assertEqual(value, '1,5')
+        self.assertTrue(message)
 
     @with_transaction()
     def test_schema_per_procedure(self):
