@@ -219,8 +219,21 @@ def load_demo_dossiers(pool):
             continue
         _advance(pool, dossier, state, channel, start, now, options,
             acting, agencies)
+    _drop_stale_notices(transaction, Dossier)
     return f'{created} demo dossiers ({skipped} skipped: procedure or ' \
         'agency missing)'
+
+
+def _drop_stale_notices(transaction, Dossier):
+    """Officers are told when a dossier arrives (saved with the
+    transaction): the demo's history is played in one go, so only the
+    notices of dossiers still waiting for the desk are kept."""
+    import json
+    waiting = {d.id for d in Dossier.search([('state', '=', 'submitted')])}
+    transaction.user_notifications[:] = [n
+        for n in transaction.user_notifications
+        if n.model != 'gov.dossier'
+        or set(json.loads(n.records or '[]')) & waiting]
 
 
 def _advance(pool, dossier, state, channel, start, now, options, acting,
