@@ -580,15 +580,17 @@ class Dossier(metaclass=PoolMeta):
     @classmethod
     def record_apology(cls, dossiers, reason, new_due_date):
         "Store the apology letter's data and tell the applicant."
-        today = None
+        # Each letter is dated the day of its own agency.
+        actions = []
         for dossier in dossiers:
-            today = dossier._today(dossier.agency)
-        with without_check_access():
-            cls.write(dossiers, {
-                    'apology_date': today,
-                    'apology_reason': reason,
-                    'apology_due_date': new_due_date,
-                    })
+            actions.extend(([dossier], {
+                        'apology_date': dossier._today(dossier.agency),
+                        'apology_reason': reason,
+                        'apology_due_date': new_due_date,
+                        }))
+        if actions:
+            with without_check_access():
+                cls.write(*actions)
         cls._on_event(cls.browse([d.id for d in dossiers]), 'apology')
 
 
