@@ -17,7 +17,7 @@ SHOTS = ROOT / 'screenshots' / 'sao'
 @pytest.fixture
 def sao_page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale='en-US',
-        viewport={'width': 1400, 'height': 900})
+        viewport={'width': 1366, 'height': 900})
     context.set_default_timeout(20000)
     page = context.new_page()
     page.errors = []
@@ -54,10 +54,10 @@ def test_officer_works_in_vietnamese(sao_page, live_server):
     page.get_by_text('Hồ sơ', exact=True).first.click()
     page.get_by_text('Mã hồ sơ', exact=True).first.wait_for()
     page.get_by_text('Quá hạn').first.wait_for()  # the overdue filter tab
-    shot(page, '2-dossier-list')
     # The one-stop officer sees the dossiers waiting for her check.
     codes = page.locator('td', has_text=re.compile(r'^000\.30\.21\.H16-'))
     codes.first.wait_for()
+    shot(page, '2-dossier-list')
     assert codes.count() > 0
     codes.first.dblclick()
     page.get_by_text('Cơ quan tiếp nhận').first.wait_for()
