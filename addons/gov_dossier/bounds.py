@@ -15,7 +15,7 @@ import re
 from trytond.i18n import gettext
 from trytond.pool import PoolMeta
 
-from gov_procedure.bounds import LINE, LONG_TEXT, TextBoundsMixin
+from gov_procedure.bounds import LINE, LONG_TEXT, TextBoundsMixin, text_error
 
 from .exceptions import DossierValidationError
 
@@ -58,6 +58,20 @@ class Dossier(TextBoundsMixin, metaclass=PoolMeta):
             errors['applicant_email'] = gettext(
                 'gov_dossier.msg_email_invalid', email=email)
         return errors
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        # The eForm's texts before the database sees them (PostgreSQL
+        # refuses a NUL character with a database error); their other
+        # bounds are checked by check_form_bounds once the dossier is
+        # written.
+        values = super().preprocess_values(mode, values)
+        for key, value in (values.get('form_data') or {}).items():
+            message = text_error(value, key, len(value), multiline=True) \
+                if isinstance(value, str) else None
+            if message:
+                raise DossierValidationError(message)
+        return values
 
     @classmethod
     def validate_fields(cls, dossiers, field_names):

@@ -83,6 +83,17 @@ class TextBoundsMixin:
         return errors
 
     @classmethod
+    def preprocess_values(cls, mode, values):
+        # Before the database sees them: PostgreSQL refuses a NUL character
+        # with a database error instead of a message (validate_fields runs
+        # once the row is written).
+        values = super().preprocess_values(mode, values)
+        errors = cls.text_errors(values)
+        if errors:
+            raise TextBoundsError(next(iter(errors.values())))
+        return values
+
+    @classmethod
     def validate_fields(cls, records, field_names):
         super().validate_fields(records, field_names)
         names = set(cls._text_bounds)

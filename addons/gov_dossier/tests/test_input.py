@@ -79,7 +79,7 @@ class InputTestCase(DossierTestCase):
                 ({'applicant_address': 'x' * 1001}, 'at most 1000'),
                 ({'applicant_name': 'A' * 256}, 'at most 255'),
                 ({'applicant_email': 'a@example.com\r\nBcc: b@x.com'},
-                    'invalid chars'),
+                    'one line'),
                 ({'applicant_email': 'not-an-address'}, 'not an e-mail'),
                 ({'applicant_name': 'Lan\x00'}, 'control characters'),
                 ({'applicant_name': 'Lan\u202e'}, 'control characters'),
