@@ -375,13 +375,15 @@ class Notification(ModelSQL, ModelView):
         method = dossier.return_method or dossier._default_return_method()
         how = RETURN_METHOD_VI.get(method, '')
         if method == 'online':
-            where = (f"Ông/Bà tải kết quả (bản điện tử có chữ ký số) trên "
+            # Only what the system does: results are not signed
+            # electronically yet (signature issue).
+            where = (f"Ông/Bà tải kết quả trên "
                 f"Cổng dịch vụ công {v['portal']}, mục Hồ sơ của tôi.")
         elif method == 'postal':
             where = ("Kết quả được chuyển qua dịch vụ bưu chính công ích "
                 "đến địa chỉ: "
                 + (dossier.applicant_address or '').replace('\n', ', ')
-                + " trong vòng 24 giờ.")
+                + ".")  # no delivery time: postal issue
         else:
             where = (f"Ông/Bà nhận kết quả tại Bộ phận Một cửa "
                 f"{agency.name}"

@@ -367,6 +367,15 @@ class NotificationTestCase(unittest.TestCase):
         self.assertIn("Số 1 Lê Lợi, thị trấn Quảng Khê", body)
         self.assertIn("Thời gian nhận: từ ngày 05/03/2025", body)
         self.assertIn("05/03/2025", notes['sms'].body)
+        # The notice promises only what the system does: no electronic
+        # signature, no delivery time (later issues build them).
+        Notification = pool.get('gov.notification')
+        for method in ['online', 'postal']:
+            dossier.return_method = method
+            _, body, _ = Notification.content(dossier, 'result')
+            self.assertNotIn("chữ ký số", body)
+            self.assertNotIn("24 giờ", body)
+        dossier = reload(dossier)
 
         refused = self.notifications(reload(other), 'refused')
         self.assertEqual(set(refused), {'portal', 'email', 'sms'})
