@@ -36,6 +36,12 @@ class Dossier(metaclass=PoolMeta):
     declared_date = fields.DateTime("Declared At", readonly=True)
 
     @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # Written by portal_submit only, never through RPC; not copied.
+        cls._protected_fields |= DECLARATION_FIELDS
+
+    @classmethod
     def declaration_sentence(cls):
         "The declaration in the language of the transaction."
         return gettext(DECLARATION)
@@ -62,24 +68,3 @@ class Dossier(metaclass=PoolMeta):
                     'declared_date': cls._now(),
                     })
 
-    @classmethod
-    def check_modification(cls, mode, dossiers, values=None, external=False):
-        super().check_modification(
-            mode, dossiers, values=values, external=external)
-        if not external:
-            return
-        # Written by portal_submit only, never through RPC.
-        if mode == 'create':
-            for dossier in dossiers:
-                for name in sorted(DECLARATION_FIELDS):
-                    if getattr(dossier, name):
-                        cls._raise_protected(name)
-        elif mode == 'write' and set(values) & DECLARATION_FIELDS:
-            cls._raise_protected(sorted(set(values) & DECLARATION_FIELDS)[0])
-
-    @classmethod
-    def copy(cls, dossiers, default=None):
-        default = default.copy() if default else {}
-        for name in DECLARATION_FIELDS:
-            default.setdefault(name, None)
-        return super().copy(dossiers, default=default)

@@ -400,6 +400,8 @@ class Dossier(SelectionLabelsMixin, PublicLookupMixin, RuleCheckedExportMixin,
         cls.pin.search_unaccented = False
         cls.qr_token.search_unaccented = False
         super().__setup__()
+        # Extended by other modules for the fields only they write.
+        cls._protected_fields = set(PROTECTED_FIELDS)
         t = cls.__table__()
         cls._sql_constraints += [
             ('code_uniq', Unique(t, t.code),
@@ -982,8 +984,8 @@ class Dossier(SelectionLabelsMixin, PublicLookupMixin, RuleCheckedExportMixin,
         if mode == 'create':
             for dossier in dossiers:
                 # pin and qr_token are always generated (preprocess_values)
-                for name in PROTECTED_FIELDS - {
-                        'submitted_by', 'pin', 'qr_token'}:
+                for name in sorted(cls._protected_fields - {
+                        'submitted_by', 'pin', 'qr_token'}):
                     if name in {'steps', 'history', 'involved_agencies',
                             'supplement_components'}:
                         if getattr(dossier, name):
@@ -994,7 +996,7 @@ class Dossier(SelectionLabelsMixin, PublicLookupMixin, RuleCheckedExportMixin,
                     elif not _empty(getattr(dossier, name)):
                         cls._raise_protected(name)
         elif mode == 'write':
-            protected = set(values) & PROTECTED_FIELDS
+            protected = set(values) & cls._protected_fields
             if protected:
                 cls._raise_protected(sorted(protected)[0])
             for dossier in dossiers:
@@ -1029,7 +1031,7 @@ class Dossier(SelectionLabelsMixin, PublicLookupMixin, RuleCheckedExportMixin,
     @classmethod
     def copy(cls, dossiers, default=None):
         default = default.copy() if default else {}
-        for name in PROTECTED_FIELDS - {'state'}:
+        for name in cls._protected_fields - {'state'}:
             default.setdefault(name, None)
         default.setdefault('suspended_days', 0)
         default.setdefault('backfilled', False)
