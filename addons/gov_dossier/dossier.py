@@ -344,7 +344,8 @@ class Dossier(SelectionLabelsMixin, PublicLookupMixin, RuleCheckedExportMixin,
     days_left = fields.Function(
         fields.Integer(
             "Days Left",
-            help="Working days until the due date (negative when late)."),
+            help="Working days until the due date (negative when late); "
+            "for a dossier waiting for the desk, until its check is due."),
         'get_deadline')
     deadline_status = fields.Function(fields.Selection([
                 (None, ''),
@@ -704,6 +705,11 @@ class Dossier(SelectionLabelsMixin, PublicLookupMixin, RuleCheckedExportMixin,
                         counts[key] = Calendar.working_days_between(
                             today, due, agency)
                     value = counts[key]
+                elif dossier.state == 'submitted' and dossier.submitted_date:
+                    # Waiting for the desk: the days left before its
+                    # completeness check is due (citizen.py).
+                    value = Calendar.working_days_between(today_of(agency),
+                        dossier.expected_check_date(), agency)
                 result['days_left'][dossier.id] = value
             if 'deadline_status' in result:
                 status = None
@@ -721,13 +727,22 @@ class Dossier(SelectionLabelsMixin, PublicLookupMixin, RuleCheckedExportMixin,
 
     @classmethod
     def _due_soon_limit(cls, today):
+        """The last day with at most due_soon_days working days left, as
+        days_left counts them (working_days_between): on a Sunday, due
+        within 1 working day is due by Monday, not Tuesday — the receipt
+        rule of add_working_days would move Sunday to Monday first."""
         pool = Pool()
         Calendar = pool.get('gov.calendar')
         Configuration = pool.get('gov.dossier.configuration')
         days = Configuration(1).due_soon_days
         if days is None:
             days = 1
-        return Calendar.add_working_days(today, days)
+        limit = Calendar.add_working_days(today, days)
+        if Calendar.working_days_between(today, limit) > days:
+            # today is not a working day: one working day fewer.
+            limit = (Calendar.add_working_days(today, days - 1)
+                if days else today)
+        return limit
 
     @classmethod
     def domain_involved_agencies(cls, domain, tables):

@@ -292,6 +292,24 @@ class DeadlineTestCase(DossierTestCase):
             self.assertEqual(
                 Dossier.search([('received_day', '=', D(2025, 3, 10))]),
                 [received[10]])
+        # On Sunday 16/3, due within 1 working day is due by Monday, as the
+        # days left count it; Tuesday's dossier has 2 days left.
+        tuesday = self.act('receive', self.submit(world,
+                local(2025, 3, 11, 9, 0)), local(2025, 3, 11, 9, 0))
+        # Waiting for the desk since Friday: its check is due on Monday.
+        waiting = self.submit(world, local(2025, 3, 14, 9, 0))
+        with at(local(2025, 3, 16, 10, 0)):
+            waiting = reload(waiting)
+            self.assertEqual((waiting.state, waiting.days_left,
+                    waiting.deadline_status), ('submitted', 1, None))
+            monday, tuesday = reload(received[10]), reload(tuesday)
+            self.assertEqual((monday.due_date.day, monday.days_left,
+                    monday.deadline_status), (17, 1, 'due_soon'))
+            self.assertEqual((tuesday.due_date.day, tuesday.days_left,
+                    tuesday.deadline_status), (18, 2, 'on_track'))
+            with as_user(world['receiver_a']):
+                self.assertEqual(Dossier.search(
+                        [('deadline_status', '=', 'due_soon')]), [monday])
         # A done dossier is neither overdue nor due.
         dossier = self.finish(received[3], local(2025, 3, 12, 9, 0))
         self.assertIsNone(dossier.deadline_status)
