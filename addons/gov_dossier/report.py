@@ -436,6 +436,10 @@ class ReceiptReport(DossierReport):
                     dossier=dossier.rec_name))
         values = super().values(dossier, data)
         values['received'] = bool(values['received_at'])
+        if not values['received']:
+            # The note "submitted, not yet received" takes the room of a
+            # larger QR: the paper stays on one page (receipt.html).
+            values['qr'] = qr_svg(values['lookup_url'], size_mm=24)
         values['submitted_at'] = cls._local(
             dossier.submitted_date, dossier.agency)
         moment = values['received_at'] or values['submitted_at']
@@ -508,8 +512,25 @@ class ApologyReport(DossierReport):
 
 
 class ControlReport(DossierReport):
-    "06 — Phiếu kiểm soát quá trình giải quyết hồ sơ (R-PROC-4)."
+    """06 — Phiếu kiểm soát quá trình giải quyết hồ sơ (R-PROC-4).
+
+    One row per handover: the steps already started, then the step the
+    dossier is at when it has not started yet (a received dossier handed
+    over to the specialist unit): its unit, its assignee and its deadline,
+    with the "received" and "done" cells left empty as on the paper form."""
     __name__ = 'gov.dossier.control'
+
+    @classmethod
+    def _steps(cls, dossier):
+        "The steps the slip prints, in the order of the handovers."
+        steps = sorted(
+            (s for s in dossier.steps
+                if s.start_date and s.state != 'cancelled'),
+            key=lambda s: (s.start_date, s.sequence or 0, s.id))
+        at = dossier.step_at()  # assignment.py
+        if at and at not in steps and at.state == 'waiting':
+            steps.append(at)
+        return steps
 
     @classmethod
     def values(cls, dossier, data):
@@ -518,14 +539,13 @@ class ControlReport(DossierReport):
                     'gov_dossier.msg_report_receipt_state',
                     dossier=dossier.rec_name))
         values = super().values(dossier, data)
-        steps = sorted(
-            (s for s in dossier.steps
-                if s.start_date and s.state != 'cancelled'),
-            key=lambda s: (s.start_date, s.sequence or 0, s.id))
+        steps = cls._steps(dossier)
         rows = []
         previous = None
         for index, step in enumerate(steps, 1):
             unit = step.unit or dossier.agency
+            # Who did the step, else the specialist it is assigned to.
+            receiver = step.user or getattr(step, 'assignee', None)
             if previous is None:
                 giver_unit = "Tổ chức, cá nhân"
                 giver = values['applicant']
@@ -538,7 +558,7 @@ class ControlReport(DossierReport):
                     'giver_unit': giver_unit,
                     'giver': giver,
                     'unit': unit.name,
-                    'receiver': step.user.name if step.user else '',
+                    'receiver': receiver.name if receiver else '',
                     'start': cls._local(step.start_date, unit),
                     'due_date': step.due_date,
                     'end': cls._local(step.end_date, unit),

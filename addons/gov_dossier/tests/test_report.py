@@ -119,6 +119,40 @@ class ReportTestCase(unittest.TestCase):
     def setUpClass(cls):
         activate_module('gov_dossier')
 
+    def postal_dossier(self, world):
+        """A dossier the post office submitted for the applicant, with the
+        components, fee and address of the demo construction permit."""
+        pool = Pool()
+        Dossier = pool.get('gov.dossier')
+        Fee = pool.get('gov.procedure.fee')
+        Procedure = pool.get('gov.procedure')
+        procedure = make_procedure(world.agencies, code='XD', publish=False,
+            components=[
+                ("Đơn đề nghị cấp giấy phép xây dựng theo Mẫu số 01 Phụ "
+                    "lục II Nghị định 15/2021/NĐ-CP", True, 'pdf'),
+                ("Bản sao hoặc tệp tin chứa bản chụp một trong những giấy "
+                    "tờ chứng minh quyền sử dụng đất", True, 'pdf'),
+                ("Bản vẽ mặt bằng các tầng, các mặt đứng và mặt cắt chính "
+                    "của công trình", True, 'pdf'),
+                ])
+        Fee.create([{
+                    'procedure': procedure.id, 'kind': 'charge',
+                    'condition': "Cấp mới giấy phép xây dựng nhà ở riêng "
+                    "lẻ, mỗi giấy phép", 'amount': Decimal(75000),
+                    'payment_time': 'before',
+                    }])
+        Procedure.publish([procedure])
+        with at(local(2025, 3, 3, 9, 30)), as_user(world['postal']):
+            dossier = make_dossier(world, channel='postal', agency='a',
+                procedure=Procedure(procedure.id),
+                applicant_name="Trần Văn Tuấn",
+                applicant_address="Thôn 2, phường Nghĩa Trung, thành phố "
+                "Gia Nghĩa",
+                applicant_phone='0987 000 222',
+                applicant_email='tuan@example.vn')
+            Dossier.submit([Dossier(dossier.id)])
+        return reload(dossier)
+
     def received_desk_dossier(self, world, **values):
         Dossier = Pool().get('gov.dossier')
         values.setdefault('applicant_name', "Nguyễn Thị Hồng Nhung")
@@ -197,6 +231,37 @@ class ReportTestCase(unittest.TestCase):
         self.assertEqual(found, dossier)
 
     @with_transaction()
+    def test_receipts_fit_one_page(self):
+        "R-PROC-5, R-SUB-5: the receipt, submitted by post or received at the desk, fits on one A4 page with its signatures"
+        Dossier = Pool().get('gov.dossier')
+        world = make_report_world()
+        postal = self.postal_dossier(world)
+        self.assertEqual(postal.state, 'submitted')
+        self.assertEqual(len(postal.documents), 3)
+        ext, content, _, _ = execute(
+            'gov.dossier.receipt', postal, world['receiver_a'])
+        self.assertEqual(len(pdf_pages(content)), 1,
+            "the postal receipt fits on one page")
+        text = pdf_text(content)
+        for expected in [
+                "chưa được tiếp nhận", "được hẹn khi cơ quan tiếp nhận",
+                "mặt cắt chính của công trình", "75.000 đồng",
+                "Bảy mươi lăm nghìn đồng", "NGƯỜI NỘP HỒ SƠ",
+                "NHÂN VIÊN BƯU CHÍNH"]:
+            with self.subTest(expected=expected):
+                self.assertIn(expected, text)
+        with at(local(2025, 3, 4, 8, 0)), as_user(world['receiver_a']):
+            Dossier.receive([Dossier(postal.id)])
+        desk = self.received_desk_dossier(world,
+            applicant_id_number=CITIZEN_ID_B, applicant_email='a@example.vn')
+        for dossier in [reload(postal), desk]:
+            with self.subTest(dossier=dossier.channel):
+                ext, content, _, _ = execute(
+                    'gov.dossier.receipt', dossier, world['receiver_a'])
+                self.assertEqual(len(pdf_pages(content)), 1)
+                self.assertIn("NGƯỜI TIẾP NHẬN HỒ SƠ", pdf_text(content))
+
+    @with_transaction()
     def test_receipt_needs_a_received_dossier_and_access(self):
         "R-PROC-5, R-AG-3: no receipt for a draft; no printing without access"
         world = make_report_world()
@@ -262,6 +327,24 @@ class ReportTestCase(unittest.TestCase):
         dossier = self.received_desk_dossier(world,
             applicant_email='nhung@example.vn')
         self.assertEqual(dossier.due_date, dt.date(2025, 3, 10))
+        # Received, not started yet: the slip already shows the handover
+        # to the specialist unit and the deadline of its step.
+        check, = [s for s in dossier.steps if s.kind == 'check']
+        self.assertEqual(check.state, 'waiting')
+        self.assertIsNone(check.start_date)
+        ext, content, _, _ = execute(
+            'gov.dossier.control', dossier, world['receiver_a'])
+        self.assertEqual(len(pdf_pages(content)), 1)
+        text = pdf_text(content)
+        for expected in [
+                "Cơ quan (bộ phận) giải quyết hồ sơ: Bộ phận Tiếp nhận và "
+                "Trả kết quả huyện Đắk Glong, Phòng Tài nguyên A",
+                "Phòng Tài nguyên A Thẩm định",
+                format_date(check.due_date)]:
+            with self.subTest(expected=expected):
+                self.assertIn(expected, text)
+        self.assertEqual(format_date(check.due_date), '07/03/2025')
+        self.assertNotIn("Phê duyệt", text)
         with at(local(2025, 3, 5, 16, 0)), as_user(world['specialist_a']):
             Dossier.process([Dossier(dossier.id)])
             Dossier.forward([Dossier(dossier.id)])
