@@ -163,3 +163,11 @@ def live_server(tmp_path_factory):
 # The portal's fixtures (live server with the test procedures, Chromium):
 # defined once here so that session-scoped ones are shared by every module.
 from tests.portal_fixtures import browser, desktop, phone, portal  # noqa: E402,F401,I001
+
+
+def pytest_collection_modifyitems(items):
+    """The benchmark smoke test (PostgreSQL pass) adds 1,000 generated
+    dossiers to the live server's database: it runs last, so that the
+    tests of the demo data as shipped (journeys, consistency) see it as
+    shipped on both databases."""
+    items.sort(key=lambda item: item.nodeid.startswith('tests/bench/'))
