@@ -519,9 +519,18 @@ def attach_files(sao, files):
     page = sao.page
     page.keyboard.press('Control+s')   # attachments need a saved record
     sao.wait_idle()
-    page.locator('button[title^="Tệp đính kèm"]:visible').click()
-    page.locator('ul.dropdown-menu:visible input[type=file]')\
-        .set_input_files(files=files)
+    # The attachment menu opens only once the record is saved: a click
+    # while sao still saves opens nothing, so it is tried again.
+    file_input = page.locator('ul.dropdown-menu:visible input[type=file]')
+    for _ in range(6):
+        page.locator('button[title^="Tệp đính kèm"]:visible').click()
+        try:
+            file_input.wait_for(state='attached', timeout=5000)
+            break
+        except Exception:
+            page.keyboard.press('Escape')
+            sao.wait_idle()
+    file_input.set_input_files(files=files)
     sao.dialog().locator('tbody tr', has_text=files[-1]['name']).wait_for()
     sao.shot('attachments-added')
     sao.dialog_button('Đóng')
