@@ -153,19 +153,60 @@ def test_public_pages_accessible(phone):
             check_page(page, name)
 
 
+def portal_texts():
+    """The Vietnamese texts the portal translates: the _('…') of the
+    templates, the _() and translate() of its code called with a text, and
+    the labels of its own dictionaries."""
+    import ast
+    from pathlib import Path
+
+    from gov_portal import dossiers
+    here = Path(dossiers.__file__).parent
+    texts = set()
+    for path in (here / 'templates').glob('*.html'):
+        texts.update(re.findall(r"_\('((?:[^'\\]|\\.)*)'",
+                path.read_text(encoding='utf-8')))
+    for path in here.glob('*.py'):
+        for node in ast.walk(ast.parse(path.read_text(encoding='utf-8'))):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            name = getattr(node.func, 'id', getattr(node.func, 'attr', None))
+            text = node.args[0]
+            if (name in {'_', 'translate'}
+                    and isinstance(text, ast.Constant)
+                    and isinstance(text.value, str)):
+                texts.add(text.value)
+    for mapping in (dossiers.STATES, dossiers.EVENTS, dossiers.TIMELINESS,
+            dossiers.RETURN_METHODS):
+        texts.update(mapping.values())
+    return texts
+
+
 def test_every_template_text_has_english():
     "R-L10N-1: the English switch translates all the portal's chrome"
     from pathlib import Path
 
-    from gov_portal import dossiers
-    from gov_portal.i18n_en import EN
-    templates = Path(dossiers.__file__).parent / 'templates'
-    texts = set()
-    for path in templates.glob('*.html'):
-        texts.update(re.findall(r"_\('((?:[^'\\]|\\.)*)'",
-                path.read_text(encoding='utf-8')))
-    for mapping in (dossiers.STATES, dossiers.EVENTS, dossiers.TIMELINESS,
-            dossiers.RETURN_METHODS):
-        texts.update(mapping.values())
-    missing = sorted(t for t in texts if t not in EN)
+    import polib
+
+    from gov_portal import i18n
+    catalogue = polib.pofile(
+        str(Path(i18n.__file__).parent / 'i18n' / 'en.po'))
+    assert not catalogue.untranslated_entries()
+    assert not catalogue.fuzzy_entries()
+    english = {e.msgid: e.msgstr for e in catalogue.translated_entries()}
+    assert len(english) == len(catalogue), 'a text has two entries'
+    missing = sorted(t for t in portal_texts() if t not in english)
     assert not missing, missing
+    # An English text names the values of its Vietnamese one: a missing
+    # placeholder would break the English page.
+    for msgid, msgstr in english.items():
+        assert (sorted(re.findall(r'%\((\w+)\)', msgid))
+            == sorted(re.findall(r'%\((\w+)\)', msgstr))), msgid
+    # The portal translates with this catalogue, read once.
+    assert i18n.CATALOGUES['en'] == english
+    assert i18n.translate('Thủ tục', 'en') == 'Procedures'
+    assert i18n.translate('Thủ tục', 'vi') == 'Thủ tục'
+    assert i18n.translate('Trang %(page)s / %(pages)s', 'en', page=2,
+        pages=5) == 'Page 2 of 5'
+    assert i18n.translate('Không có trong danh mục', 'en') == (
+        'Không có trong danh mục')
