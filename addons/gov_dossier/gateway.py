@@ -80,6 +80,8 @@ import urllib.request
 
 import trytond.config as config
 
+from gov_agency.l10n import normalize_phone
+
 logger = logging.getLogger(__name__)
 
 __all__ = [
@@ -261,20 +263,6 @@ def get_gateway(channel):
         raise GatewayError(
             f"unknown gateway {name!r} for the {channel} channel "
             f"([gov] {channel}_gateway)")
-
-
-def normalize_phone(value):
-    """A Vietnamese mobile number in national form (0xxxxxxxxx), or None.
-
-    Accepts spaces, dots, dashes and brackets, and the +84 / 84 prefixes."""
-    digits = re.sub(r'[\s.\-()]', '', value or '')
-    if digits.startswith('+84'):
-        digits = '0' + digits[3:]
-    elif digits.startswith('84') and len(digits) in {11, 12}:
-        digits = '0' + digits[2:]
-    if re.fullmatch(r'0\d{9,10}', digits):
-        return digits
-    return None
 
 
 def unaccent(text):

@@ -48,11 +48,13 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
+from gov_agency.l10n import (
+    format_amount, format_date, format_days, format_time, normalize_phone,
+    to_local)
+
 from .exceptions import DossierAccessError
-from .gateway import get_gateway, normalize_phone
-from .report import (
-    RETURN_METHOD_VI, format_amount, format_date, format_days, format_time,
-    lookup_url, portal_url)
+from .gateway import get_gateway
+from .report import RETURN_METHOD_VI, lookup_url, portal_url
 
 logger = logging.getLogger(__name__)
 
@@ -212,8 +214,6 @@ class Notification(ModelSQL, ModelView):
     def notify(cls, dossiers, kind):
         """Create the notifications of kind for the dossiers on every
         configured channel, deliver the portal ones and queue the others."""
-        if Transaction().context.get('_gov_backfill'):
-            return []
         enabled = channels()
         to_save = []
         for dossier in dossiers:
@@ -280,8 +280,7 @@ class Notification(ModelSQL, ModelView):
     # -------------------------------------------------------- content
     @classmethod
     def _local(cls, value, agency):
-        Calendar = Pool().get('gov.calendar')
-        return Calendar.to_local(value, agency) if value else None
+        return to_local(value, agency)
 
     @classmethod
     def content(cls, dossier, kind):

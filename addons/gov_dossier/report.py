@@ -26,16 +26,12 @@ address of the portal, used in the QR code: ``<portal_url>/tra-cuu/<code>
 ``place_name`` (the place in "Đắk Nông, ngày … tháng … năm …"; default
 Đắk Nông).
 """
-import datetime as dt
 import os
-import re
 import urllib.parse
 from decimal import Decimal
 
 from genshi.core import Markup
-from num2words import num2words
 
-import trytond.config as config
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool, PoolMeta
@@ -44,6 +40,10 @@ from trytond.report import Report
 from trytond.transaction import without_check_access
 from trytond.wizard import Button, StateReport, StateView, Wizard
 
+from gov_agency.l10n import (
+    amount_in_words, format_amount, format_clock, format_date,
+    format_datetime, format_days, format_time, group_digits, long_date,
+    place_name, qr_svg, to_local)
 from gov_agency.public import public_url
 
 from .exceptions import DossierWorkflowError
@@ -77,10 +77,6 @@ def portal_url():
     return public_url()
 
 
-def place_name():
-    return config.get('gov', 'place_name', default="Đắk Nông") or "Đắk Nông"
-
-
 def lookup_url(code, token):
     """The QR payload: the portal's lookup page of the dossier, with the QR
     token that opens it without typing the code (R-SUB-5, R-LOOK-1)."""
@@ -88,133 +84,6 @@ def lookup_url(code, token):
     if token:
         url += '?' + urllib.parse.urlencode({'t': token})
     return url
-
-
-def qr_svg(payload, size_mm=28):
-    "The QR code of payload as an inline SVG element (Markup)."
-    import qrcode
-    import qrcode.image.svg
-    qr = qrcode.QRCode(
-        error_correction=qrcode.constants.ERROR_CORRECT_M, border=2,
-        image_factory=qrcode.image.svg.SvgPathImage)
-    qr.add_data(payload)
-    qr.make(fit=True)
-    svg = qr.make_image().to_string(encoding='unicode')
-    svg = re.sub(r'^<\?xml[^>]*>\s*', '', svg)
-    svg = re.sub(r'width="[^"]*"', f'width="{size_mm}mm"', svg, count=1)
-    svg = re.sub(r'height="[^"]*"', f'height="{size_mm}mm"', svg, count=1)
-    return Markup(svg)
-
-
-def group_digits(value):
-    "1234567 → '1.234.567' (Vietnamese thousands separator)."
-    value = int(Decimal(value or 0).quantize(Decimal(1)))
-    sign = '-' if value < 0 else ''
-    return sign + f'{abs(value):,}'.replace(',', '.')
-
-
-def format_amount(value):
-    "1234567 → '1.234.567 đồng'."
-    return f'{group_digits(value)} đồng'
-
-
-def _group_words(group, leading):
-    """Words of a 3-digit group. A group that is not the first one says its
-    empty hundreds: 1.005 → một nghìn không trăm lẻ năm."""
-    if leading:
-        return num2words(group, lang='vi')
-    if group < 10:
-        return 'không trăm lẻ ' + num2words(group, lang='vi')
-    if group < 100:
-        return 'không trăm ' + num2words(group, lang='vi')
-    return num2words(group, lang='vi')
-
-
-def number_in_words(value):
-    "An integer in Vietnamese words, lower case."
-    value = int(value)
-    if value < 0:
-        return 'âm ' + number_in_words(-value)
-    if value == 0:
-        return 'không'
-    text = _words(value, leading=True)
-    # Usage of official documents: 24 → hai mươi tư (4 after "mươi").
-    return re.sub(r'mươi bốn\b', 'mươi tư', text)
-
-
-def _words(value, leading):
-    "Words of value >= 1; leading: no group before it was said."
-    parts = []
-    if value >= 10 ** 9:
-        billions, value = divmod(value, 10 ** 9)
-        parts.append(_words(billions, leading) + ' tỷ')
-        leading = False
-    for size, unit in ((10 ** 6, 'triệu'), (10 ** 3, 'nghìn'), (1, '')):
-        group = value // size % 1000
-        if not group:
-            continue
-        parts.append(_group_words(group, leading) + (' ' + unit if unit else ''))
-        leading = False
-    return ' '.join(parts)
-
-
-def amount_in_words(value):
-    """An amount in đồng in Vietnamese words, capitalised (R-FEE-1):
-    1234567 → 'Một triệu hai trăm ba mươi tư nghìn năm trăm sáu mươi bảy
-    đồng'."""
-    value = int(Decimal(value or 0).quantize(Decimal(1)))
-    words = number_in_words(value) + ' đồng'
-    return words[:1].upper() + words[1:]
-
-
-def format_days(value):
-    "Working days as written in Vietnamese: 5, 0,5, 1,5."
-    if value is None:
-        return ''
-    value = Decimal(value)
-    if value == value.to_integral_value():
-        return str(int(value))
-    return str(value.normalize()).replace('.', ',')
-
-
-def format_date(value):
-    "dd/mm/yyyy (R-L10N-1)."
-    if not value:
-        return ''
-    return value.strftime('%d/%m/%Y')
-
-
-def format_time(value):
-    "A local datetime: '14 giờ 05 phút, ngày 03/03/2025'."
-    if not value:
-        return ''
-    if not isinstance(value, dt.datetime):
-        return 'ngày ' + format_date(value)
-    return (f'{value.hour:02d} giờ {value.minute:02d} phút, '
-        f'ngày {format_date(value)}')
-
-
-def format_clock(value):
-    "A local datetime's time: '14:05'."
-    if not value or not isinstance(value, dt.datetime):
-        return ''
-    return value.strftime('%H:%M')
-
-
-def format_short_time(value):
-    "A local datetime: '14:05 03/03/2025'."
-    if not value:
-        return ''
-    return value.strftime('%H:%M %d/%m/%Y')
-
-
-def long_date(value, place=None):
-    "'Đắk Nông, ngày 03 tháng 03 năm 2025'."
-    place = place or place_name()
-    if not value:
-        return f'{place}, ngày ..... tháng ..... năm .....'
-    return (f'{place}, ngày {value.day:02d} tháng {value.month:02d} '
-        f'năm {value.year}')
 
 
 def upper(text):
@@ -236,7 +105,7 @@ def helpers():
         'format_date': format_date,
         'format_days': format_days,
         'format_time': format_time,
-        'format_short_time': format_short_time,
+        'format_short_time': format_datetime,
         'format_clock': format_clock,
         'long_date': long_date,
         'upper': upper,
@@ -286,10 +155,7 @@ class DossierReport(Report):
 
     @classmethod
     def _local(cls, value, agency=None):
-        if not value:
-            return None
-        Calendar = Pool().get('gov.calendar')
-        return Calendar.to_local(value, agency)
+        return to_local(value, agency)
 
     @classmethod
     def _today(cls, agency=None):

@@ -16,8 +16,6 @@
 - CSRF: every POST carries a token = HMAC(secret, browser cookie | session
   key); it is checked before the page function runs.
 """
-import datetime as dt
-import decimal
 import hashlib
 import hmac
 import logging
@@ -35,6 +33,7 @@ from trytond import config
 from trytond.protocols.wrappers import Response, with_transaction
 from trytond.transaction import Transaction
 
+from gov_agency import l10n
 from gov_agency.portal import portal_route
 
 from .i18n import translate
@@ -64,43 +63,18 @@ def not_found():
 
 
 # ---------------------------------------------------------------- formats
-
-def format_date(value):
-    "dd/mm/yyyy (R-L10N-1); datetimes are shown in the province's time."
-    if not value:
-        return ''
-    if isinstance(value, dt.datetime):
-        value = to_local(value)
-        return value.strftime('%d/%m/%Y')
-    return value.strftime('%d/%m/%Y')
-
-
-def format_datetime(value):
-    if not value:
-        return ''
-    return to_local(value).strftime('%H:%M %d/%m/%Y')
-
-
-def to_local(value):
-    "Naive UTC (as Tryton stores it) → the province's wall-clock time."
-    try:
-        from zoneinfo import ZoneInfo
-        zone = ZoneInfo(config.get('gov', 'timezone',
-                default='Asia/Ho_Chi_Minh'))
-    except Exception:
-        return value
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(zone).replace(tzinfo=None)
+# gov_agency.l10n writes them for the portal, the printed forms and the
+# notifications alike (R-L10N-1); the portal shows stored datetimes in the
+# province's time.
+to_local = l10n.to_local
+format_date = l10n.format_date_utc
+format_datetime = l10n.format_datetime_utc
+format_days = l10n.format_days
 
 
 def format_amount(value):
     "1.234.567 đ (R-L10N-1)."
-    if value is None:
-        return ''
-    value = decimal.Decimal(value).quantize(
-        decimal.Decimal(1), rounding=decimal.ROUND_HALF_UP)
-    return '{:,}'.format(int(value)).replace(',', '.') + ' đ'
+    return l10n.format_amount(value, short=True)
 
 
 def format_size(value):
@@ -109,13 +83,6 @@ def format_size(value):
     if value >= 1024 * 1024:
         return ('%.1f MB' % (value / 1024 / 1024)).replace('.', ',')
     return '%d KB' % max(1, round(value / 1024))
-
-
-def format_days(value):
-    if value is None:
-        return ''
-    value = decimal.Decimal(value).normalize()
-    return ('%f' % value).rstrip('0').rstrip('.').replace('.', ',')
 
 
 def mask_name(name):

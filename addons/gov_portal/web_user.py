@@ -13,6 +13,7 @@ from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import without_check_access
 
+from gov_agency.l10n import strip_phone
 from gov_dossier.bounds import ADDRESS, EMAIL_SIZE, IDENTIFIER
 from gov_dossier.bounds import PHONE as PHONE_SIZE
 from gov_procedure.bounds import LINE, TextBoundsMixin
@@ -35,8 +36,9 @@ def valid_identification(value):
     return personal_id_error(value) is None
 
 
-def normalize_phone(value):
-    return re.sub(r'[\s.\-()]', '', value or '')
+# The profile keeps the number as typed, without its separators (PHONE
+# checks it); notifications write it in national form (l10n).
+normalize_phone = strip_phone
 
 
 class User(TextBoundsMixin, metaclass=PoolMeta):
