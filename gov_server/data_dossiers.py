@@ -238,13 +238,8 @@ def _drop_stale_notices(transaction, Dossier):
 
 def _advance(pool, dossier, state, channel, start, now, options, acting,
         agencies):
-    from trytond.transaction import Transaction
     Dossier = pool.get('gov.dossier')
     Calendar = pool.get('gov.calendar')
-    transaction = Transaction()
-
-    def at(moment):
-        return transaction.set_context(_gov_now=moment)
 
     def later(moment, hours):
         "hours later, but never in the future"
@@ -256,63 +251,65 @@ def _advance(pool, dossier, state, channel, start, now, options, acting,
     moment = start
     reason = options.get('reason')
     if channel == 'desk':
-        with at(moment), acting('motcua'):
-            Dossier.receive([dossier])
+        with acting('motcua'):
+            Dossier.receive([dossier], at=moment)
     else:
-        with at(moment):
-            Dossier.submit([dossier])
+        Dossier.submit([dossier], at=moment)
         if state == 'submitted':
             return
         if state == 'supplement':
-            with at(later(moment, 3)), acting('motcua'):
+            with acting('motcua'):
                 Dossier.request_supplement([Dossier(dossier.id)],
                     reason=reason, components=[
-                        c.id for c in dossier.procedure.components[:1]])
+                        c.id for c in dossier.procedure.components[:1]],
+                    at=later(moment, 3))
             return
         if state == 'withdrawn':
-            with at(later(moment, 2)):
-                dossier = Dossier(dossier.id)
-                if dossier.web_user:
-                    Dossier.portal_withdraw([dossier], dossier.web_user,
-                        reason)
-                else:
-                    with acting('motcua'):
-                        Dossier.withdraw([dossier], reason=reason)
+            dossier = Dossier(dossier.id)
+            if dossier.web_user:
+                Dossier.portal_withdraw([dossier], dossier.web_user,
+                    reason, at=later(moment, 2))
+            else:
+                with acting('motcua'):
+                    Dossier.withdraw([dossier], reason=reason,
+                        at=later(moment, 2))
             return
         moment = later(moment, 2)
-        with at(moment), acting('motcua'):
+        with acting('motcua'):
             if state == 'rejected':
-                Dossier.reject([Dossier(dossier.id)], reason=reason)
+                Dossier.reject([Dossier(dossier.id)], reason=reason,
+                    at=moment)
                 return
-            Dossier.receive([Dossier(dossier.id)])
+            Dossier.receive([Dossier(dossier.id)], at=moment)
     dossier = Dossier(dossier.id)
     if state == 'rejected':
-        with at(later(moment, 1)), acting('motcua'):
-            Dossier.reject([dossier], reason=reason)
+        with acting('motcua'):
+            Dossier.reject([dossier], reason=reason, at=later(moment, 1))
         return
     if state == 'withdrawn':
-        with at(later(moment, 1)), acting('motcua'):
-            Dossier.withdraw([dossier], reason=reason)
+        with acting('motcua'):
+            Dossier.withdraw([dossier], reason=reason, at=later(moment, 1))
         return
     if state == 'received':
         return
     moment = later(moment, 1)
-    with at(moment), acting('chuyenvien'):
-        Dossier.process([Dossier(dossier.id)])
+    with acting('chuyenvien'):
+        Dossier.process([Dossier(dossier.id)], at=moment)
     if options.get('transfer'):
         tax = agencies.get(TAX_DEPARTMENT)
         if tax:
-            with at(later(moment, 2)), acting('chuyenvien'):
+            with acting('chuyenvien'):
                 Dossier.transfer([Dossier(dossier.id)], agency=tax.id,
-                    days=3, reason=options['transfer'])
+                    days=3, reason=options['transfer'], at=later(moment, 2))
         return
     if options.get('forward'):
-        with at(later(moment, 20)), acting('chuyenvien'):
-            _forward_once(Dossier, Dossier(dossier.id))
+        with acting('chuyenvien'):
+            _forward_once(Dossier, Dossier(dossier.id), later(moment, 20))
         return
     if state == 'suspended':
-        with at(later(moment, 24)), acting('truongphong'):
-            Dossier.suspend([Dossier(dossier.id)], reason=reason)
+        with acting('truongphong'):
+            Dossier.suspend([Dossier(dossier.id)], reason=reason,
+                at=later(moment, 24))
         return
     if state == 'processing':
         return
@@ -330,7 +327,7 @@ def _advance(pool, dossier, state, channel, start, now, options, acting,
     ready_day = min(ready_day, today)
     ready = min(max(_utc(ready_day, 10), later(moment, 1)),
         now - dt.timedelta(minutes=1))
-    with at(ready), acting('truongphong'):
+    with acting('truongphong'):
         for _ in range(len(dossier.steps)):
             dossier = Dossier(dossier.id)
             if dossier.state != 'processing':
@@ -338,17 +335,17 @@ def _advance(pool, dossier, state, channel, start, now, options, acting,
             if dossier.has_next_step or (
                     dossier.current_step_kind == 'transfer'):
                 if dossier.current_step_kind == 'approve':
-                    Dossier.approve([dossier])
+                    Dossier.approve([dossier], at=ready)
                 else:
-                    Dossier.forward([dossier])
+                    Dossier.forward([dossier], at=ready)
             else:
-                Dossier.result_ready([dossier])
+                Dossier.result_ready([dossier], at=ready)
     if state == 'done':
         returned = later(ready, 4)
-        with at(returned), acting('motcua'):
-            Dossier.done([Dossier(dossier.id)])
+        with acting('motcua'):
+            Dossier.done([Dossier(dossier.id)], at=returned)
 
 
-def _forward_once(Dossier, dossier):
+def _forward_once(Dossier, dossier, at):
     if dossier.has_next_step and dossier.current_step_kind != 'approve':
-        Dossier.forward([dossier])
+        Dossier.forward([dossier], at=at)

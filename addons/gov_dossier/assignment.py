@@ -21,7 +21,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView
 
-from .dossier import _external, _is_external
+from .workflow import external_button
 from .exceptions import DossierAccessError, DossierWorkflowError
 from .wizard import _DossierWizard
 
@@ -165,9 +165,8 @@ class Dossier(metaclass=PoolMeta):
         return bool(self.assignable_users(step))
 
     @classmethod
-    @_external
-    @ModelView.button
-    def assign(cls, dossiers, assignee=None):
+    @external_button
+    def assign(cls, dossiers, assignee=None, *, external=False):
         """Assign the step the dossier is at to a specialist of its unit
         (assignable_users); received or processing dossiers only. Without
         an assignee, opens the wizard."""
@@ -188,7 +187,7 @@ class Dossier(metaclass=PoolMeta):
                 raise DossierWorkflowError(gettext(
                         'gov_dossier.msg_assign_no_step',
                         dossier=dossier.rec_name))
-            if _is_external():
+            if external:
                 refusal = dossier.assign_refusal(step)
                 if refusal:
                     raise DossierAccessError(refusal)

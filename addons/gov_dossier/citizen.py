@@ -15,7 +15,10 @@ for the portal, the notifications and the printed documents:
 from decimal import Decimal
 
 from trytond import config
+from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
+
+from .exceptions import DossierAccessError
 
 
 class Dossier(metaclass=PoolMeta):
@@ -89,3 +92,39 @@ class Dossier(metaclass=PoolMeta):
         when an online dossier reached the agency (receive keeps it)."""
         return received_date or submitted_date
 
+    # ---------------------------------------------- the citizen's own
+    @classmethod
+    def search_owned(cls, web_user, domain=None, **kwargs):
+        """The dossiers of a portal account (web.user). Portal routes use
+        it instead of a free search: a citizen only reaches their own
+        dossiers (R-AG-3)."""
+        if not web_user:
+            return []
+        return cls.search(
+            [('web_user', '=', int(web_user))] + list(domain or []),
+            **kwargs)
+
+    def check_owner(self, web_user):
+        "Raise DossierAccessError unless web_user owns the dossier."
+        if (not web_user or not self.web_user
+                or self.web_user.id != int(web_user)):
+            raise DossierAccessError(gettext(
+                    'gov_dossier.msg_dossier_not_owner'))
+
+    @classmethod
+    def portal_submit(cls, dossiers, web_user):
+        """Submit the citizen's own dossiers from the portal (the route
+        runs as root): ownership is checked, the history records the web
+        user."""
+        for dossier in dossiers:
+            dossier.check_owner(web_user)
+        cls.submit(dossiers, web_user=int(web_user))
+
+    @classmethod
+    def portal_withdraw(cls, dossiers, web_user, reason=None, at=None):
+        """Withdraw the citizen's own dossiers from the portal, where the
+        workflow allows it (allowed('withdraw', web_user))."""
+        for dossier in dossiers:
+            dossier.check_owner(web_user)
+        cls.withdraw(dossiers, reason=reason or '', at=at,
+            web_user=int(web_user))

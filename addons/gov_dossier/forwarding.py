@@ -167,15 +167,15 @@ class Dossier(metaclass=PoolMeta):
                         }])
 
     @classmethod
-    def _forward(cls, dossiers, event, reason=None):
+    def _forward(cls, dossiers, event, reason=None, at=None):
         "The opinion of the forward wizard goes with the handover."
         Step = Pool().get('gov.dossier.step')
         opinion = Transaction().context.get('_gov_forward_opinion')
         if not opinion:
-            return super()._forward(dossiers, event, reason=reason)
+            return super()._forward(dossiers, event, reason=reason, at=at)
         finished = [d.current_step for d in dossiers if d.current_step]
         result = super()._forward(dossiers, event,
-            reason=reason if reason is not None else opinion)
+            reason=reason if reason is not None else opinion, at=at)
         Step.write(finished, {'opinion': opinion})
         return result
 
@@ -211,20 +211,8 @@ class Forward(_DossierWizard):
 
     def default_start(self, fields):
         dossier = self.record
-        step = dossier.current_step
-        if dossier.state != 'processing' or not step or (
-                step.state != 'running'):
-            raise DossierWorkflowError(gettext(
-                    'gov_dossier.msg_dossier_no_current_step',
-                    dossier=dossier.rec_name))
-        if step.kind == 'transfer':
-            target = step.return_step
-        else:
-            target = dossier._next_step(step)
-        if not target:
-            raise DossierWorkflowError(gettext(
-                    'gov_dossier.msg_dossier_last_step',
-                    dossier=dossier.rec_name, step=step.name))
+        step = dossier._current_running(dossier)
+        target = dossier._handover_target(step)
         return {
             'step': step.name,
             'next_step': target.name,

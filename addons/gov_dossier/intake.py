@@ -19,7 +19,7 @@ desk or at the post office (R-SUB-3, R-POST-2, R-CAT-4).
 import re
 
 from trytond.i18n import gettext
-from trytond.model import ModelView, fields
+from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import (
@@ -27,7 +27,7 @@ from trytond.transaction import (
 
 from gov_procedure.catalogue import unaccent
 
-from .dossier import _external, _is_external
+from .workflow import external_button
 from .exceptions import DossierAccessError, DossierWorkflowError
 
 # "Ủy ban nhân dân phường Nghĩa Trung" is the committee of the area
@@ -242,9 +242,8 @@ class Dossier(metaclass=PoolMeta):
 
     # ------------------------------------------------------------ files
     @classmethod
-    @_external
-    @ModelView.button
-    def add_attachments(cls, dossiers):
+    @external_button
+    def add_attachments(cls, dossiers, *, external=False):
         """The files attached to the dossiers (sao's attachment sidebar
         takes several at once) become their documents: a component when
         the file name names one of the procedure's components, else another
@@ -267,7 +266,7 @@ class Dossier(metaclass=PoolMeta):
                 raise DossierWorkflowError(gettext(
                         'gov_dossier.msg_add_attachments_none',
                         dossier=dossier.rec_name))
-            if _is_external():
+            if external:
                 # The attachments are read with the user's rights.
                 with check_access():
                     Attachment.read([a.id for a in attachments], ['id'])

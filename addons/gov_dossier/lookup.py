@@ -25,6 +25,10 @@ from trytond.transaction import Transaction
 
 from gov_agency.sql_text import Value, bind, sql_text
 
+# Events whose reason the citizen reads (R-NOT-1: what to add and why, why
+# refused); the reasons of internal events (sent back…) stay internal.
+PUBLIC_REASON_EVENTS = {
+    'supplement', 'rejected', 'withdrawn', 'suspended', 'resumed'}
 # Share of the wrong PINs that also delete the failures of the past.
 PURGE_PROBABILITY = 0.05
 
@@ -231,3 +235,70 @@ class PublicLookupMixin:
         facts.agency_name = Agency(facts.agency).name
         if facts.unit:
             facts.unit_name = Agency(facts.unit).name
+
+    @classmethod
+    def lookup_token(cls, token):
+        "The dossier of a QR token (the QR code is printed on the receipt)."
+        if not token or len(token) < 16:
+            return None
+        dossiers = cls.search([
+                ('qr_token', '=', token),
+                ('state', '!=', 'draft'),
+                ], limit=1)
+        return dossiers[0] if dossiers else None
+
+    def get_public_status(self, full=False):
+        """What the public lookup shows (R-LOOK-2, Điều 16): without the
+        PIN, no personal data and no text typed by an officer; an invalid
+        online dossier shows no unit nor appointment but what must be
+        supplemented."""
+        invalid = self.state == 'supplement'
+        status = {
+            'code': self.code,
+            'state': self.state,
+            'state_string': self.state_string,
+            'agency': self.agency.rec_name,
+            'procedure': self.procedure.rec_name,
+            'received_date': self.public_received_date(
+                self.received_date, self.submitted_date),
+            'submitted_date': self.submitted_date,
+            'due_date': None if invalid else self.due_date,
+            'unit': (None if invalid or not self.current_unit
+                else self.current_unit.rec_name),
+            'completed_date': self.completed_date,
+            }
+        if invalid:
+            # Điều 16.2: what to supplement or correct is part of the
+            # public lookup: the components ticked by the officer; the
+            # officer's own words only with the PIN (R-SEC-2).
+            status['supplement_components'] = [
+                c.name for c in self.supplement_components]
+            if full:
+                status['supplement_reason'] = self.supplement_reason
+        if full:
+            status['applicant_name'] = self.submitter_name or (
+                self.applicant_name)
+            status['organisation'] = (self.applicant_name
+                if self.applicant_kind == 'organisation' else None)
+            if self.state == 'rejected':
+                status['rejection_reason'] = self.rejection_reason
+        return status
+
+    def get_public_history(self):
+        """The audit history as the citizen sees it: dates, events, states
+        and units, without officers' names or internal reasons."""
+        result = []
+        for entry in self.history:
+            if not entry.public:
+                continue
+            result.append({
+                    'date': entry.date,
+                    'event': entry.event,
+                    'event_string': entry.event_string,
+                    'state': entry.to_state,
+                    'state_string': entry.to_state_string,
+                    'unit': entry.unit.rec_name if entry.unit else None,
+                    'reason': (entry.reason
+                        if entry.event in PUBLIC_REASON_EVENTS else None),
+                    })
+        return result

@@ -9,7 +9,7 @@ from trytond.modules.party.exceptions import InvalidIdentifierCode
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction, check_access
 
-from .dossier import RuleCheckedExportMixin
+from .access import RuleCheckedExportMixin
 from .identity import compact, personal_id_error
 
 PERSONAL_ID = ('vn_cccd', "Vietnamese Personal Identification Number")

@@ -455,9 +455,7 @@ def render_dossier(portal, dossier, errors=None, status=200):
         notifications=notifications(portal, dossier),
         supplement_components=(list(dossier.supplement_components)
             or list(dossier.procedure.components)),
-        can_withdraw=dossier.state in {
-            'submitted', 'supplement', 'received', 'processing',
-            'suspended'},
+        can_withdraw=dossier.allowed('withdraw', web_user=portal.user.id),
         results=[d for d in dossier.documents if d.kind == 'result'],
         components=[d for d in dossier.documents if d.kind != 'result'],
         status=status)

@@ -29,6 +29,7 @@ import datetime as dt
 import unittest
 from contextlib import contextmanager
 from decimal import Decimal
+from unittest.mock import patch
 
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, activate_module
@@ -50,8 +51,9 @@ def local(*args):
 
 @contextmanager
 def at(moment):
-    "Run the dossier transitions as if now were moment (naive UTC)."
-    with Transaction().set_context(_gov_now=moment):
+    "Freeze the dossiers' clock (Dossier._now) at moment (naive UTC)."
+    Dossier = Pool().get('gov.dossier')
+    with patch.object(Dossier, '_now', classmethod(lambda cls: moment)):
         yield
 
 

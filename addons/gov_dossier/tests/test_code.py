@@ -198,12 +198,11 @@ class CodeTestCase(DossierTestCase):
                 try:
                     # No retry: a submission must not fail because another
                     # one runs at the same time.
-                    with Transaction().start(DB_NAME, 0,
-                            context={'_gov_now': moment}):
+                    with Transaction().start(DB_NAME, 0):
                         Dossier = Pool().get('gov.dossier')
                         barrier.wait(timeout=60)
                         dossier = Dossier(dossier_id)
-                        Dossier.submit([dossier])
+                        Dossier.submit([dossier], at=moment)
                         codes[dossier_id] = Dossier(dossier_id).code
                         # Keep the transaction open a little so that the
                         # others meet its uncommitted number.

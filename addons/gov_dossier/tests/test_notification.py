@@ -514,10 +514,14 @@ class NotificationTestCase(unittest.TestCase):
         world = make_world()
         dossier, _ = self.online_dossier(world)
         Dossier.write([dossier], {'channel': 'desk'})
-        with Transaction().set_context(_gov_backfill=True), \
-                at(local(2025, 3, 3, 9, 0)):
-            Dossier.receive([Dossier(dossier.id)])
-        self.assertEqual(self.notifications(reload(dossier)), {})
+        with at(local(2025, 3, 5, 9, 0)):
+            Dossier.backfill([Dossier(dossier.id)],
+                received_date=local(2025, 3, 3, 9, 0), outcome='done',
+                completed_date=local(2025, 3, 4, 9, 0),
+                returned_date=local(2025, 3, 4, 10, 0))
+        dossier = reload(dossier)
+        self.assertEqual(dossier.state, 'done')
+        self.assertEqual(self.notifications(dossier), {})
 
     @with_transaction()
     def test_portal_inbox_shows_only_own_notifications(self):
