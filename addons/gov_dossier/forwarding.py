@@ -126,8 +126,7 @@ class Dossier(metaclass=PoolMeta):
             # Stored first: a file the upload checks refuse stops the
             # handover before anything moves.
             cls._attach_draft(dossiers[0], draft, draft_name)
-        with Transaction().set_context(_gov_forward_opinion=opinion):
-            return super().forward(dossiers, **kwargs)
+        return super().forward(dossiers, opinion=opinion, **kwargs)
 
     @classmethod
     def _check_forward_access(cls, dossiers):
@@ -167,15 +166,17 @@ class Dossier(metaclass=PoolMeta):
                         }])
 
     @classmethod
-    def _forward(cls, dossiers, event, reason=None, at=None):
+    def _forward(cls, dossiers, event, reason=None, at=None, opinion=None,
+            **handover):
         "The opinion of the forward wizard goes with the handover."
         Step = Pool().get('gov.dossier.step')
-        opinion = Transaction().context.get('_gov_forward_opinion')
         if not opinion:
-            return super()._forward(dossiers, event, reason=reason, at=at)
+            return super()._forward(
+                dossiers, event, reason=reason, at=at, **handover)
         finished = [d.current_step for d in dossiers if d.current_step]
         result = super()._forward(dossiers, event,
-            reason=reason if reason is not None else opinion, at=at)
+            reason=reason if reason is not None else opinion, at=at,
+            **handover)
         Step.write(finished, {'opinion': opinion})
         return result
 

@@ -247,7 +247,7 @@ class TransitionsMixin:
 
     @classmethod
     @transition('forward')
-    def forward(cls, dossiers, *, at=None, external=False):
+    def forward(cls, dossiers, *, at=None, external=False, **handover):
         """The current step is done; the dossier goes to the next step (and
         its unit). From an inter-agency step, it goes back to the step that
         transferred it (the cooperating agency answered, R-PROC-3)."""
@@ -256,10 +256,12 @@ class TransitionsMixin:
             cls._check_unit(dossier, step.unit, step, external)
             if step.kind == 'approve' and external:
                 cls._check_head(dossier)
-        cls._forward(dossiers, 'forwarded', at=at)
+        cls._forward(dossiers, 'forwarded', at=at, **handover)
 
     @classmethod
-    def _forward(cls, dossiers, event, reason=None, at=None):
+    def _forward(cls, dossiers, event, reason=None, at=None, **handover):
+        """Finish the current step and start the next one; handover holds
+        what extensions add to it (forwarding.py: the opinion)."""
         Step = Pool().get('gov.dossier.step')
         now = at or cls._now()
         user = Transaction().user or None
