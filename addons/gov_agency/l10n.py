@@ -34,12 +34,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from trytond import config
 
 __all__ = [
-    'place_name', 'to_local', 'format_date', 'format_date_utc',
+    'LANGUAGE', 'place_name', 'to_local', 'format_date', 'format_date_utc',
     'format_clock', 'format_datetime', 'format_datetime_utc', 'format_time',
     'long_date', 'group_digits', 'format_amount', 'number_in_words',
     'amount_in_words', 'format_days', 'strip_phone', 'normalize_phone',
     'qr_svg']
 
+# The language of the printed forms (Thông tư 01/2018/TT-VPCP) and of what
+# applicants are told, whatever the officer's own language.
+LANGUAGE = 'vi'
 DEFAULT_PLACE = "Đắk Nông"
 DATE = '%d/%m/%Y'
 CLOCK = '%H:%M'

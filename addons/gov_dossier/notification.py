@@ -54,7 +54,7 @@ from gov_agency.l10n import (
 
 from .exceptions import DossierAccessError
 from .gateway import get_gateway
-from .report import RETURN_METHOD_VI, lookup_url, portal_url
+from .report import applicant_text, lookup_url, portal_url
 
 logger = logging.getLogger(__name__)
 
@@ -284,8 +284,10 @@ class Notification(ModelSQL, ModelView):
 
     @classmethod
     def content(cls, dossier, kind):
-        """(subject, body, sms text) of a notification, in Vietnamese; None
-        when there is nothing to say. Extend it to change the wording."""
+        """(subject, body, sms text) of a notification, in the applicant's
+        language (Vietnamese): the ir.message records msg_notification_*
+        of message.xml, translated in locale/vi.po. None when there is
+        nothing to say. Extend it to change what is said."""
         method = getattr(cls, f'_content_{kind}', None)
         if method is None:
             return None
@@ -299,12 +301,16 @@ class Notification(ModelSQL, ModelView):
             'portal': portal_url(),
             }
         subject, lines, sms = method(dossier, values)
-        greeting = f"Kính gửi Ông/Bà {name}," if name else "Kính gửi Ông/Bà,"
+        if name:
+            greeting = applicant_text('msg_notification_greeting', name=name)
+        else:
+            greeting = applicant_text('msg_notification_greeting_anonymous')
         footer = [
             '',
-            f"Tra cứu tình trạng hồ sơ: {values['url']}",
-            f"Trân trọng,\n{values['agency']}",
-            "(Thư tự động của Cổng dịch vụ công, xin đừng trả lời thư này.)",
+            applicant_text('msg_notification_lookup', url=values['url']),
+            applicant_text('msg_notification_regards'),
+            values['agency'],
+            applicant_text('msg_notification_automatic'),
             ]
         body = '\n'.join([greeting, ''] + lines + footer)
         return subject, body, sms
@@ -315,33 +321,28 @@ class Notification(ModelSQL, ModelView):
         check_days = dossier.check_days()
         submitted = dossier.submitted_date or utcnow()
         check_date = dossier.expected_check_date(submitted)
-        days = format_days(dossier.procedure.processing_days)
-        at = format_time(cls._local(submitted, dossier.agency))
-        subject = f"Hồ sơ {v['code']}: {v['agency']} đã nhận được hồ sơ"
+        subject = applicant_text('msg_notification_received_subject', **v)
         lines = [
-            f"{v['agency']} đã nhận được hồ sơ {v['code']} "
-            f"({v['procedure']}) của Ông/Bà lúc {at}.",
-            f"Hồ sơ sẽ được kiểm tra tính đầy đủ, hợp lệ trong {check_days} "
-            f"ngày làm việc, dự kiến trước ngày {format_date(check_date)}; "
-            "kết quả kiểm tra sẽ được thông báo cho Ông/Bà.",
-            f"Thời gian giải quyết theo quy định: {days} ngày làm việc kể "
-            "từ khi hồ sơ được tiếp nhận đầy đủ, hợp lệ.",
+            applicant_text('msg_notification_received', **v,
+                time=format_time(cls._local(submitted, dossier.agency))),
+            applicant_text('msg_notification_received_check',
+                check_days=check_days, check_date=format_date(check_date)),
+            applicant_text('msg_notification_received_processing',
+                days=format_days(dossier.procedure.processing_days)),
             ]
         return subject, lines, cls._sms(dossier, 'received', check_date)
 
     @classmethod
     def _content_valid(cls, dossier, v):
-        at = format_time(cls._local(dossier.received_date, dossier.agency))
         due = format_date(dossier.due_date)
-        days = format_days(dossier.processing_days)
-        subject = (f"Hồ sơ {v['code']}: đã tiếp nhận, hẹn trả kết quả "
-            f"ngày {due}")
+        subject = applicant_text(
+            'msg_notification_valid_subject', **v, due_date=due)
         lines = [
-            f"Hồ sơ {v['code']} ({v['procedure']}) của Ông/Bà đã được "
-            f"{v['agency']} kiểm tra: hồ sơ đầy đủ, hợp lệ và được tiếp "
-            f"nhận lúc {at}.",
-            f"Thời gian giải quyết: {days} ngày làm việc. "
-            f"Ngày hẹn trả kết quả dự kiến: {due}.",
+            applicant_text('msg_notification_valid', **v,
+                time=format_time(
+                    cls._local(dossier.received_date, dossier.agency))),
+            applicant_text('msg_notification_valid_due',
+                days=format_days(dossier.processing_days), due_date=due),
             ]
         return subject, lines, cls._sms(dossier, 'valid', due)
 
@@ -350,74 +351,75 @@ class Notification(ModelSQL, ModelView):
         components = [c.name for c in sorted(dossier.supplement_components,
                 key=lambda c: (c.sequence or 0, c.id))]
         reason = (dossier.supplement_reason or '').strip()
-        subject = f"Hồ sơ {v['code']}: cần bổ sung, hoàn thiện"
-        lines = [
-            f"Hồ sơ {v['code']} ({v['procedure']}) của Ông/Bà chưa đầy "
-            "đủ, hợp lệ.",
-            ]
+        subject = applicant_text('msg_notification_invalid_subject', **v)
+        lines = [applicant_text('msg_notification_invalid', **v)]
         if components:
-            lines.append("Ông/Bà cần bổ sung hoặc chỉnh sửa các thành phần "
-                "hồ sơ sau:")
+            lines.append(applicant_text('msg_notification_invalid_components'))
             lines.extend(f"- {name}" for name in components)
-        lines.append(f"Lý do: {reason}")
-        lines.append(
-            "Sau khi bổ sung, Ông/Bà nộp lại hồ sơ trên Cổng dịch vụ công "
-            f"{v['portal']} (mục Hồ sơ của tôi) hoặc tại Bộ phận Một cửa "
-            f"{v['agency']}. Thời gian giải quyết được tính lại từ khi hồ "
-            "sơ đầy đủ, hợp lệ.")
+        lines.append(applicant_text('msg_notification_reason', reason=reason))
+        lines.append(applicant_text('msg_notification_invalid_resubmit', **v))
         return subject, lines, cls._sms(dossier, 'invalid',
             (components, reason))
+
+    @classmethod
+    def _return_method(cls, method):
+        "How the result is returned, in the sentence of a notification."
+        if method not in {'desk', 'postal', 'online'}:
+            return ''
+        return applicant_text(f'msg_notification_return_{method}')
 
     @classmethod
     def _content_result(cls, dossier, v):
         agency = dossier.agency
         method = dossier.return_method or dossier._default_return_method()
-        how = RETURN_METHOD_VI.get(method, '')
+        how = cls._return_method(method)
         if method == 'online':
             # Only what the system does: results are not signed
             # electronically yet (signature issue).
-            where = (f"Ông/Bà tải kết quả trên "
-                f"Cổng dịch vụ công {v['portal']}, mục Hồ sơ của tôi.")
+            where = applicant_text('msg_notification_result_online', **v)
         elif method == 'postal':
-            where = ("Kết quả được chuyển qua dịch vụ bưu chính công ích "
-                "đến địa chỉ: "
-                + (dossier.applicant_address or '').replace('\n', ', ')
-                + ".")  # no delivery time: postal issue
+            # No delivery time: postal issue.
+            where = applicant_text('msg_notification_result_postal',
+                address=(dossier.applicant_address or '').replace(
+                    '\n', ', '))
         else:
-            where = (f"Ông/Bà nhận kết quả tại Bộ phận Một cửa "
-                f"{agency.name}"
-                + (f", {agency.address}" if agency.address else '')
-                + ", trong giờ hành chính các ngày làm việc, mang theo giấy "
-                "tờ tùy thân và bản gốc các giấy tờ đã nộp trực tuyến để "
-                "đối chiếu.")
+            place = agency.name
+            if agency.address:
+                place += f", {agency.address}"
+            where = applicant_text(
+                'msg_notification_result_desk', place=place)
         ready = format_date(
             cls._local(dossier.completed_date or utcnow(), agency))
         result = (dossier.result_note or '').strip()
-        subject = f"Hồ sơ {v['code']}: đã có kết quả"
+        subject = applicant_text('msg_notification_result_subject', **v)
+        if result:
+            done = applicant_text('msg_notification_result_note', **v,
+                date=ready, result=result)
+        else:
+            done = applicant_text(
+                'msg_notification_result', **v, date=ready)
         lines = [
-            f"Hồ sơ {v['code']} ({v['procedure']}) của Ông/Bà đã được "
-            f"giải quyết xong ngày {ready}."
-            + (f" Kết quả: {result}." if result else ''),
-            f"Cách thức nhận kết quả: {how}. {where}",
-            f"Thời gian nhận: từ ngày {ready}.",
+            done,
+            applicant_text(
+                'msg_notification_result_how', how=how, where=where),
+            applicant_text('msg_notification_result_from', date=ready),
             ]
         fee = dossier.total_fee('on_collection')
         if fee:
-            lines.append(
-                "Phí, lệ phí nộp khi nhận kết quả: " + format_amount(fee)
-                + '.')
+            lines.append(applicant_text(
+                    'msg_notification_result_fee',
+                    amount=format_amount(fee)))
         return subject, lines, cls._sms(dossier, 'result',
             (how, ready))
 
     @classmethod
     def _content_refused(cls, dossier, v):
         reason = (dossier.rejection_reason or '').strip()
-        subject = f"Hồ sơ {v['code']}: không được giải quyết"
+        subject = applicant_text('msg_notification_refused_subject', **v)
         lines = [
-            f"{v['agency']} thông báo không giải quyết hồ sơ {v['code']} "
-            f"({v['procedure']}) của Ông/Bà.",
-            f"Lý do: {reason}",
-            "Ông/Bà có thể liên hệ Bộ phận Một cửa để được hướng dẫn.",
+            applicant_text('msg_notification_refused', **v),
+            applicant_text('msg_notification_reason', reason=reason),
+            applicant_text('msg_notification_refused_contact'),
             ]
         return subject, lines, cls._sms(dossier, 'refused', reason)
 
@@ -425,14 +427,13 @@ class Notification(ModelSQL, ModelView):
     def _content_apology(cls, dossier, v):
         reason = (dossier.apology_reason or '').strip()
         new_date = format_date(dossier.apology_due_date)
-        subject = (f"Hồ sơ {v['code']}: xin lỗi và hẹn lại ngày trả kết "
-            f"quả {new_date}")
+        subject = applicant_text(
+            'msg_notification_apology_subject', **v, date=new_date)
         lines = [
-            f"Hồ sơ {v['code']} ({v['procedure']}) của Ông/Bà có hẹn trả "
-            f"kết quả ngày {format_date(dossier.due_date)} nhưng chưa có "
-            f"kết quả do: {reason}",
-            f"{v['agency']} xin lỗi Ông/Bà về sự chậm trễ này và hẹn trả "
-            f"kết quả vào ngày {new_date}.",
+            applicant_text('msg_notification_apology', **v,
+                due_date=format_date(dossier.due_date), reason=reason),
+            applicant_text(
+                'msg_notification_apology_new_date', **v, date=new_date),
             ]
         return subject, lines, cls._sms(dossier, 'apology',
             (reason, new_date))
@@ -441,36 +442,39 @@ class Notification(ModelSQL, ModelView):
     def _sms(cls, dossier, kind, data):
         """The short text of an SMS (≤ 3 segments), in Vietnamese with
         diacritics (the HTTP gateway can strip them, see gateway.py)."""
-        code = dossier.code or ''
-        # A phone typed on the portal's form is nobody's word: its link
-        # asks for the PIN instead of carrying the QR token.
-        url = lookup_url(dossier.code, dossier.qr_token
-            if dossier.channel in OFFICER_CHANNELS else None)
+        values = {
+            'code': dossier.code or '',
+            # A phone typed on the portal's form is nobody's word: its
+            # link asks for the PIN instead of carrying the QR token.
+            'url': lookup_url(dossier.code, dossier.qr_token
+                if dossier.channel in OFFICER_CHANNELS else None),
+            }
         if kind == 'received':
-            check_date = data
-            text = (f"{dossier.agency.name} đã nhận hồ sơ {code}. "
-                f"Kết quả kiểm tra trước ngày {format_date(check_date)}. "
-                f"Tra cứu: {url}")
+            text = applicant_text('msg_notification_received_sms', **values,
+                agency=dossier.agency.name, check_date=format_date(data))
         elif kind == 'valid':
-            text = (f"Hồ sơ {code} đã được tiếp nhận, hợp lệ. "
-                f"Hẹn trả kết quả ngày {data}. Tra cứu: {url}")
+            text = applicant_text(
+                'msg_notification_valid_sms', **values, due_date=data)
         elif kind == 'invalid':
             components, reason = data
-            text = f"Hồ sơ {code} cần bổ sung"
             if components:
-                text += ": " + "; ".join(components)
-            text += f". Lý do: {reason}. Chi tiết: {url}"
+                text = applicant_text(
+                    'msg_notification_invalid_sms_components', **values,
+                    components="; ".join(components), reason=reason)
+            else:
+                text = applicant_text(
+                    'msg_notification_invalid_sms', **values, reason=reason)
         elif kind == 'result':
             how, ready = data
-            text = (f"Hồ sơ {code} đã có kết quả ngày {ready}. "
-                f"Nhận kết quả: {how}. Chi tiết: {url}")
+            text = applicant_text('msg_notification_result_sms', **values,
+                how=how, date=ready)
         elif kind == 'refused':
-            text = (f"Hồ sơ {code} không được giải quyết. Lý do: {data}. "
-                f"Chi tiết: {url}")
+            text = applicant_text(
+                'msg_notification_refused_sms', **values, reason=data)
         elif kind == 'apology':
             reason, new_date = data
-            text = (f"Xin lỗi: hồ sơ {code} chậm trả kết quả do {reason}. "
-                f"Hẹn trả ngày {new_date}.")
+            text = applicant_text('msg_notification_apology_sms', **values,
+                reason=reason, date=new_date)
         if len(text) > 459:
             text = text[:456] + '...'
         return text

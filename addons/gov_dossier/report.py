@@ -17,14 +17,17 @@ with template_extension "html", see report.xml):
 
 Templates receive `docs`: one plain dict per dossier built by
 `DossierReport.values()` — the only place that knows the dossier model — and
-format helpers; they can be replaced by an administrator (Administration ▸
-User Interface ▸ Actions ▸ Reports) without code.
+the format helpers of gov_agency/l10n.py; they can be replaced by an
+administrator (Administration ▸ User Interface ▸ Actions ▸ Reports) without
+code. The forms are Vietnamese whatever the officer's language: the labels
+of selection fields are the fields' Vietnamese translations and the phrases
+built here are ir.message records (msg_report_*), both in locale/vi.po.
 
 Configuration (trytond.conf, section ``[gov]``): ``portal_url`` (the public
 address of the portal, used in the QR code: ``<portal_url>/tra-cuu/<code>
 ?t=<qr token>``; required in production, see gov_agency/public.py),
 ``place_name`` (the place in "Đắk Nông, ngày … tháng … năm …"; default
-Đắk Nông).
+Đắk Nông; see gov_agency/l10n.py).
 """
 import os
 import urllib.parse
@@ -37,11 +40,11 @@ from trytond.model import ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.report import Report
-from trytond.transaction import without_check_access
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateReport, StateView, Wizard
 
 from gov_agency.l10n import (
-    amount_in_words, format_amount, format_clock, format_date,
+    LANGUAGE, amount_in_words, format_amount, format_clock, format_date,
     format_datetime, format_days, format_time, group_digits, long_date,
     place_name, qr_svg, to_local)
 from gov_agency.public import public_url
@@ -49,25 +52,20 @@ from gov_agency.public import public_url
 from .exceptions import DossierWorkflowError
 
 REPORT_DIR = os.path.join(os.path.dirname(__file__), 'report')
-TIMELINESS_VI = {
-    'early': "Trước hạn",
-    'on_time': "Đúng hạn",
-    'late': "Quá hạn",
-    }
-RETURN_METHOD_VI = {
-    'desk': "Tại Bộ phận Một cửa",
-    'postal': "Qua dịch vụ bưu chính công ích",
-    'online': "Trực tuyến trên Cổng dịch vụ công",
-    }
-FEE_KIND_VI = {
-    'fee': "Phí",
-    'charge': "Lệ phí",
-    'postal': "Cước bưu chính",
-    }
-PAYMENT_TIME_VI = {
-    'before': "nộp khi nộp hồ sơ",
-    'on_collection': "nộp khi nhận kết quả",
-    }
+
+
+def applicant_text(message, **values):
+    """The gov_dossier message in the language of the forms and of the
+    applicants (Vietnamese, locale/vi.po), whatever the officer's own."""
+    return gettext(f'gov_dossier.{message}', LANGUAGE, **values)
+
+
+def selection_labels(model, field):
+    """{value: label} of a selection field in the language of the forms:
+    the field's own translations."""
+    Model = Pool().get(model)
+    with Transaction().set_context(language=LANGUAGE):
+        return dict(Model.fields_get([field])[field]['selection'])
 
 
 # ------------------------------------------------------------ formatting
@@ -90,6 +88,11 @@ def upper(text):
     return (text or '').upper()
 
 
+def lower_first(text):
+    "A label inside a sentence: 'Khi nộp hồ sơ' → 'khi nộp hồ sơ'."
+    return (text or '')[:1].lower() + (text or '')[1:]
+
+
 def read_css():
     with open(os.path.join(REPORT_DIR, 'style.css'), encoding='utf-8') as f:
         return Markup(f.read())
@@ -109,6 +112,7 @@ def helpers():
         'format_clock': format_clock,
         'long_date': long_date,
         'upper': upper,
+        'lower_first': lower_first,
         'Markup': Markup,
         }
 
@@ -172,6 +176,8 @@ class DossierReport(Report):
     def _fees(cls, dossier):
         """The fee lines for the quantities asked in the dossier's eForm
         (citizen.py): a line paid per unit shows "× n" and its amount."""
+        kinds = selection_labels('gov.procedure.fee', 'kind')
+        times = selection_labels('gov.procedure.fee', 'payment_time')
         fees = []
         for fee, quantity, amount in sorted(dossier.fee_lines(),
                 key=lambda line: (line[0].sequence or 0, line[0].id)):
@@ -179,13 +185,12 @@ class DossierReport(Report):
             if fee.quantity_field:
                 condition = f'{condition} × {quantity}'.strip()
             fees.append({
-                    'kind': FEE_KIND_VI.get(fee.kind, fee.kind),
+                    'kind': kinds.get(fee.kind, fee.kind),
                     'condition': condition,
                     'conditional': amount is None,
                     'amount': (fee.amount or Decimal(0)
                         if amount is None else amount),
-                    'payment_time': PAYMENT_TIME_VI.get(
-                        fee.payment_time, ''),
+                    'payment_time': times.get(fee.payment_time, ''),
                     })
         return fees
 
@@ -223,15 +228,15 @@ class DossierReport(Report):
         agency = dossier.agency
         method = dossier.return_method or dossier._default_return_method()
         if method == 'postal':
-            return ("Qua dịch vụ bưu chính công ích, đến địa chỉ: "
-                + (dossier.applicant_address or ''))
+            return applicant_text('msg_report_return_postal',
+                address=dossier.applicant_address or '')
         if method == 'online':
-            return ("Trực tuyến trên Cổng dịch vụ công: " + portal_url()
-                + " (mục Hồ sơ của tôi)")
-        place = "Bộ phận Một cửa – " + agency.name
+            return applicant_text(
+                'msg_report_return_online', url=portal_url())
+        place = agency.name
         if agency.address:
             place += ", " + agency.address
-        return place
+        return applicant_text('msg_report_return_desk', place=place)
 
     @classmethod
     def values(cls, dossier, data):
@@ -405,6 +410,7 @@ class ControlReport(DossierReport):
                     'gov_dossier.msg_report_receipt_state',
                     dossier=dossier.rec_name))
         values = super().values(dossier, data)
+        timeliness = selection_labels('gov.dossier.step', 'timeliness')
         steps = cls._steps(dossier)
         rows = []
         previous = None
@@ -413,7 +419,7 @@ class ControlReport(DossierReport):
             # Who did the step, else the specialist it is assigned to.
             receiver = step.user or getattr(step, 'assignee', None)
             if previous is None:
-                giver_unit = "Tổ chức, cá nhân"
+                giver_unit = applicant_text('msg_report_control_applicant')
                 giver = values['applicant']
             else:
                 giver_unit = (previous.unit or dossier.agency).name
@@ -428,7 +434,7 @@ class ControlReport(DossierReport):
                     'start': cls._local(step.start_date, unit),
                     'due_date': step.due_date,
                     'end': cls._local(step.end_date, unit),
-                    'timeliness': TIMELINESS_VI.get(step.timeliness, ''),
+                    'timeliness': timeliness.get(step.timeliness, ''),
                     'note': step.note or '',
                     })
             previous = step
@@ -436,7 +442,8 @@ class ControlReport(DossierReport):
         values['date'] = values['received_at'].date()
         values['units'] = ', '.join(dict.fromkeys(
                 r['unit'] for r in rows)) or dossier.agency.name
-        values['timeliness'] = TIMELINESS_VI.get(dossier.timeliness, '')
+        values['timeliness'] = selection_labels(
+            'gov.dossier', 'timeliness').get(dossier.timeliness, '')
         values['completed_at'] = cls._local(
             dossier.completed_date, dossier.agency)
         return values

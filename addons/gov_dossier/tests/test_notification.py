@@ -23,7 +23,7 @@ from ..report import format_date, lookup_url
 from .dossier_fixtures import (
     CITIZEN_ID_B, as_user, at, local, make_dossier, make_web_user,
     make_world, reload)
-from .tools import configured
+from .tools import configured, load_vietnamese
 
 
 def free_port():
@@ -260,6 +260,7 @@ class NotificationTestCase(unittest.TestCase):
     def test_received_notifies_expected_checking_and_processing_time(self):
         "R-NOT-1: received → the agency got it, when checked, how long"
         Dossier = Pool().get('gov.dossier')
+        load_vietnamese()
         world = make_world()
         dossier, web_user = self.online_dossier(world)
         with at(local(2025, 3, 7, 10, 30)):  # a Friday
@@ -292,6 +293,7 @@ class NotificationTestCase(unittest.TestCase):
     def test_checked_valid_notifies_result_date(self):
         "R-NOT-1: checked and valid → the expected result date"
         Dossier = Pool().get('gov.dossier')
+        load_vietnamese()
         world = make_world()
         dossier, web_user = self.online_dossier(world)
         with at(local(2025, 3, 3, 9, 0)):
@@ -313,6 +315,7 @@ class NotificationTestCase(unittest.TestCase):
     def test_checked_invalid_notifies_what_and_why(self):
         "R-NOT-1: checked and invalid → what to add or fix, and why"
         Dossier = Pool().get('gov.dossier')
+        load_vietnamese()
         world = make_world()
         dossier, web_user = self.online_dossier(world)
         optional = [c for c in world.procedure.components
@@ -339,6 +342,7 @@ class NotificationTestCase(unittest.TestCase):
         pool = Pool()
         Dossier = pool.get('gov.dossier')
         Agency = pool.get('gov.agency')
+        load_vietnamese()
         world = make_world()
         Agency.write([world['desk_a']], {
                 'address': "Số 1 Lê Lợi, thị trấn Quảng Khê"})
@@ -458,6 +462,7 @@ class NotificationTestCase(unittest.TestCase):
         "R-NOT-2: the queued e-mail is delivered through Tryton's SMTP settings"
         Dossier = Pool().get('gov.dossier')
         Notification = Pool().get('gov.notification')
+        load_vietnamese()
         world = make_world()
         dossier, web_user = self.online_dossier(world)
         with SMTPSink() as sink, configured('email', uri=sink.uri,

@@ -20,7 +20,8 @@ from .dossier_fixtures import (
     CITIZEN_ID_B, as_user, at, local, make_agencies, make_dossier,
     make_procedure, make_users, World, reload)
 from .tools import (
-    configured, decode_qr, dump, pdf_pages, pdf_text, pdf_to_images)
+    configured, decode_qr, dump, load_vietnamese, pdf_pages, pdf_text,
+    pdf_to_images)
 
 A4 = (595, 842)  # points
 
@@ -74,7 +75,9 @@ class FormatTestCase(unittest.TestCase):
 
 
 def make_report_world():
-    "The fixtures' world with a fee schedule on the procedure."
+    """The fixtures' world with a fee schedule on the procedure, and the
+    Vietnamese catalogues the forms are read in."""
+    load_vietnamese()
     pool = Pool()
     Fee = pool.get('gov.procedure.fee')
     Procedure = pool.get('gov.procedure')

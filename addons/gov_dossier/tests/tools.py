@@ -94,3 +94,18 @@ def decode_qr(image):
     import zxingcpp
     return [r.text for r in zxingcpp.read_barcodes(image)
         if r.format == zxingcpp.BarcodeFormat.QRCode]
+
+
+def load_vietnamese(modules=('gov_agency', 'gov_procedure', 'gov_dossier')):
+    """Import the Vietnamese catalogues of the modules, as trytond-admin -l
+    vi does (gov_server.setup_db): the printed forms and what applicants
+    are told are read in Vietnamese (gov_agency.l10n.LANGUAGE)."""
+    import importlib
+    from pathlib import Path
+
+    from trytond.pool import Pool
+    Translation = Pool().get('ir.translation')
+    for module in modules:
+        package = Path(importlib.import_module(module).__file__).parent
+        Translation.translation_import(
+            'vi', module, [str(package / 'locale' / 'vi.po')])
