@@ -43,7 +43,7 @@ class Dossier(metaclass=PoolMeta):
         have none (Component.required_for)."""
         present = {d.component.id for d in self.documents
             if d.component and d.kind == 'component'}
-        return [c for c in getattr(self.procedure, 'components', [])
+        return [c for c in self.procedure.components
             if c.required_for(self.channel) and c.id not in present]
 
     @classmethod

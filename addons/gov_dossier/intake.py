@@ -154,8 +154,7 @@ class Dossier(metaclass=PoolMeta):
         "The applicant's address: typed on the dossier, else the party's."
         texts = [self.applicant_address]
         if self.applicant:
-            texts.extend(a.full_address for a in getattr(
-                    self.applicant, 'addresses', []))
+            texts.extend(a.full_address for a in self.applicant.addresses)
         return '\n'.join(t for t in texts if t)
 
     def area_agency(self):
@@ -292,7 +291,7 @@ class Dossier(metaclass=PoolMeta):
         stem = (filename or '').rsplit('.', 1)[0].replace('_', ' ')
         name_words = {w for w in words(stem).split() if len(w) >= 2}
         best, best_score = None, 0
-        for component in getattr(self.procedure, 'components', []):
+        for component in self.procedure.components:
             common = name_words & set(words(component.name).split())
             if not any(len(w) >= 3 for w in common):
                 continue
