@@ -176,8 +176,9 @@ def portal_texts():
                     and isinstance(text, ast.Constant)
                     and isinstance(text.value, str)):
                 texts.add(text.value)
-    for mapping in (dossiers.STATES, dossiers.EVENTS, dossiers.TIMELINESS,
-            dossiers.RETURN_METHODS):
+    # The states and events come from gov_dossier in the reader's
+    # language (public_state_labels, get_public_history).
+    for mapping in (dossiers.TIMELINESS, dossiers.RETURN_METHODS):
         texts.update(mapping.values())
     return texts
 

@@ -9,7 +9,14 @@ from, after `[gov] lookup_pin_attempts` wrong PINs (5) within `[gov]
 lookup_pin_lock_minutes` (15): the per-address limit of the portal alone
 lets many addresses share the million guesses. While locked even the right
 PIN is refused (facts.pin_locked); the QR token and the owner's account
-still show the name."""
+still show the name.
+
+What the public may read of a dossier is decided here once (Điều 16,
+R-LOOK-2, R-LOOK-3): `public_view` for the lookup, the kiosk and the
+owner's page, `get_public_history` for its history. The states and events
+are worded for citizens (PUBLIC_STATES, PUBLIC_EVENTS: selections of
+gov.dossier and gov.dossier.history, translated as any other) in the
+reader's language, the language of the transaction."""
 import datetime as dt
 import hmac
 import random
@@ -20,7 +27,7 @@ from sql.functions import Upper
 
 from trytond import backend, config
 from trytond.model import Index, ModelSQL, fields
-from trytond.pool import Pool
+from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 from gov_agency.sql_text import Value, bind, sql_text
@@ -29,12 +36,56 @@ from gov_agency.sql_text import Value, bind, sql_text
 # refused); the reasons of internal events (sent back…) stay internal.
 PUBLIC_REASON_EVENTS = {
     'supplement', 'rejected', 'withdrawn', 'suspended', 'resumed'}
+# The states and the events in the words citizens read (the portal, the
+# kiosk); the back office keeps the shorter labels of `state` and `event`.
+PUBLIC_STATES = [
+    ('draft', "Draft"),
+    ('submitted', "Submitted, waiting for receipt"),
+    ('received', "Received, complete"),
+    ('supplement', "Supplement requested"),
+    ('rejected', "Rejected"),
+    ('processing', "Processing"),
+    ('result_ready', "Result ready"),
+    ('done', "Completed"),
+    ('withdrawn', "Withdrawn"),
+    ('suspended', "Suspended"),
+    ]
+PUBLIC_EVENTS = [
+    ('submitted', "Submit online"),
+    ('received', "Dossier received"),
+    ('supplement', "Supplement requested"),
+    ('rejected', "Rejected"),
+    ('processing', "Processing started"),
+    ('forwarded', "Forwarded to the next step"),
+    ('returned_step', "Sent back a step"),
+    ('transferred', "Transferred to a cooperating agency"),
+    ('result_ready', "Result ready"),
+    ('done', "Result returned"),
+    ('withdrawn', "Withdraw the dossier"),
+    ('suspended', "Suspended"),
+    ('resumed', "Processing resumed"),
+    ('late_warning', "Due soon"),
+    ]
 # Share of the wrong PINs that also delete the failures of the past.
 PURGE_PROBABILITY = 0.05
 
 
 def utcnow():
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def mask_name(name):
+    """A name as a stranger reads it (R-LOOK-2, R-SEC-2): the first word,
+    then the initials: "Nguyễn Văn An" → "Nguyễn V** A**"."""
+    words = (name or '').split()
+    if not words:
+        return ''
+    return ' '.join([words[0]] + [w[0] + '**' for w in words[1:]])
+
+
+def selection_labels(Model, name):
+    "{value: label} of a selection field in the transaction's language."
+    return dict(Model.fields_get([name])[name]['selection'])
 
 
 class PinFailure(ModelSQL):
@@ -99,6 +150,10 @@ class PinFailure(ModelSQL):
 
 class PublicLookupMixin:
     __slots__ = ()
+    public_state = fields.Function(fields.Selection(
+            PUBLIC_STATES, "Public State", sort=False,
+            help="The state in the words of the public lookup."),
+        'get_public_state')
 
     @classmethod
     def __setup__(cls):
@@ -107,6 +162,14 @@ class PublicLookupMixin:
         # The lookup compares codes in capitals (normalize_code).
         cls._sql_indexes.add(
             Index(t, (Upper(t.code), Index.Equality(cardinality='high'))))
+
+    def get_public_state(self, name):
+        return self.state
+
+    @classmethod
+    def public_state_labels(cls):
+        "{state: label} as citizens read them, in the reader's language."
+        return selection_labels(cls, 'public_state')
 
     @staticmethod
     def normalize_code(value):
@@ -214,7 +277,8 @@ class PublicLookupMixin:
                 unit.id.as_('unit'), unit.name.as_('unit_name'),
                 step.name.as_('step_name'),
                 dossier.received_date, dossier.submitted_date,
-                dossier.due_date, dossier.supplement_reason,
+                dossier.due_date, dossier.completed_date,
+                dossier.supplement_reason,
                 dossier.rejection_reason, *columns,
                 where=(Upper(dossier.code) == Value('code'))
                 & (dossier.state != 'draft'),
@@ -247,58 +311,126 @@ class PublicLookupMixin:
                 ], limit=1)
         return dossiers[0] if dossiers else None
 
-    def get_public_status(self, full=False):
-        """What the public lookup shows (R-LOOK-2, Điều 16): without the
-        PIN, no personal data and no text typed by an officer; an invalid
-        online dossier shows no unit nor appointment but what must be
-        supplemented."""
-        invalid = self.state == 'supplement'
-        status = {
-            'code': self.code,
-            'state': self.state,
-            'state_string': self.state_string,
-            'agency': self.agency.rec_name,
-            'procedure': self.procedure.rec_name,
-            'received_date': self.public_received_date(
-                self.received_date, self.submitted_date),
-            'submitted_date': self.submitted_date,
-            'due_date': None if invalid else self.due_date,
-            'unit': (None if invalid or not self.current_unit
-                else self.current_unit.rec_name),
-            'completed_date': self.completed_date,
+    @classmethod
+    def public_view(cls, facts, full):
+        """What the reader may read of a dossier's facts (lookup_facts), as
+        a dict (R-LOOK-2, Điều 16); full as lookup_facts gives it.
+
+        - Strangers (not full) read the names masked (masked_name,
+          masked_organisation), never applicant_name, organisation, the QR
+          token (it shows the name) nor any text typed by an officer.
+        - A dossier waiting for a supplement (invalid) shows no unit, step
+          nor appointment (None), but the components to supplement
+          (Điều 16.2), and to the full reader the officer's reason.
+        - The reason of a refusal only to the full reader.
+        - state_label: the state in the words of PUBLIC_STATES, in the
+          reader's language."""
+        invalid = facts.state == 'supplement'
+        name = (facts.submitter_name or facts.applicant_name
+            or facts.party_name or '')
+        organisation = (facts.applicant_name
+            if facts.applicant_kind == 'organisation' else '') or ''
+        view = {
+            'code': facts.code,
+            'state': facts.state,
+            'state_label': cls.public_state_labels().get(
+                facts.state, facts.state),
+            'procedure': facts.procedure_name,
+            'agency': facts.agency_name,
+            'received_date': facts.received_date,
+            'submitted_date': facts.submitted_date,
+            'completed_date': facts.completed_date,
+            'invalid': invalid,
+            'unit': None if invalid else facts.unit_name,
+            'step': None if invalid else facts.step_name,
+            'due_date': None if invalid else facts.due_date,
+            'supplement_components': (
+                list(facts.supplement_components) if invalid else []),
+            'masked': not full,
             }
-        if invalid:
-            # Điều 16.2: what to supplement or correct is part of the
-            # public lookup: the components ticked by the officer; the
-            # officer's own words only with the PIN (R-SEC-2).
-            status['supplement_components'] = [
-                c.name for c in self.supplement_components]
-            if full:
-                status['supplement_reason'] = self.supplement_reason
         if full:
-            status['applicant_name'] = self.submitter_name or (
-                self.applicant_name)
-            status['organisation'] = (self.applicant_name
-                if self.applicant_kind == 'organisation' else None)
-            if self.state == 'rejected':
-                status['rejection_reason'] = self.rejection_reason
-        return status
+            view['applicant_name'] = name
+            view['organisation'] = organisation
+            view['qr_token'] = facts.qr_token
+            if invalid:
+                view['supplement_reason'] = facts.supplement_reason or ''
+            if facts.state == 'rejected':
+                view['rejection_reason'] = facts.rejection_reason or ''
+        else:
+            view['masked_name'] = mask_name(name)
+            view['masked_organisation'] = mask_name(organisation)
+        return view
+
+    def get_public_status(self, full=False):
+        """public_view of this dossier: what the public lookup shows of it
+        (full: with the PIN, the QR token or the owner's account)."""
+        return self.public_view(self._public_facts(), full)
+
+    def _public_facts(self):
+        "The facts of lookup_facts, read from this dossier."
+        def name(record):
+            return record.name if record else None
+        return SimpleNamespace(
+            id=self.id, code=self.code, state=self.state,
+            qr_token=self.qr_token, submitter_name=self.submitter_name,
+            applicant_name=self.applicant_name,
+            applicant_kind=self.applicant_kind,
+            party_name=name(self.applicant),
+            procedure_name=self.procedure.name,
+            agency_name=self.agency.name,
+            unit_name=name(self.current_unit),
+            step_name=name(self.current_step),
+            received_date=self.public_received_date(
+                self.received_date, self.submitted_date),
+            submitted_date=self.submitted_date,
+            due_date=self.due_date, completed_date=self.completed_date,
+            supplement_reason=self.supplement_reason,
+            rejection_reason=self.rejection_reason,
+            supplement_components=[
+                c.name for c in self.supplement_components])
 
     def get_public_history(self):
-        """The audit history as the citizen sees it: dates, events, states
-        and units, without officers' names or internal reasons."""
+        """The audit history as the citizen reads it (R-LOOK-3), oldest
+        first: date, event and state (label and state_label in the words
+        of PUBLIC_EVENTS and PUBLIC_STATES, in the reader's language), unit
+        and step; no officer's name, and only the reasons meant for the
+        applicant (PUBLIC_REASON_EVENTS)."""
+        History = Pool().get('gov.dossier.history')
+        events = History.public_event_labels()
+        states = self.public_state_labels()
         result = []
-        for entry in self.history:
+        for entry in sorted(self.history, key=lambda e: (e.date, e.id)):
             if not entry.public:
                 continue
             result.append({
                     'date': entry.date,
                     'event': entry.event,
-                    'event_string': entry.event_string,
+                    'label': events.get(entry.event, entry.event),
                     'state': entry.to_state,
-                    'state_string': entry.to_state_string,
-                    'unit': entry.unit.rec_name if entry.unit else None,
+                    'state_label': states.get(
+                        entry.to_state, entry.to_state),
+                    'unit': entry.unit.name if entry.unit else None,
+                    'step': entry.step_name,
                     'reason': (entry.reason
                         if entry.event in PUBLIC_REASON_EVENTS else None),
                     })
         return result
+
+
+class DossierHistory(metaclass=PoolMeta):
+    __name__ = 'gov.dossier.history'
+
+    public_event = fields.Function(fields.Selection(
+            [(None, "")] + PUBLIC_EVENTS, "Public Event", sort=False,
+            help="The event in the words of the citizen's history."),
+        'get_public_event')
+
+    def get_public_event(self, name):
+        # An event citizens never read (assigned …) has no public words.
+        if self.event in dict(PUBLIC_EVENTS):
+            return self.event
+
+    @classmethod
+    def public_event_labels(cls):
+        "{event: label} as citizens read them, in the reader's language."
+        return selection_labels(cls, 'public_event')

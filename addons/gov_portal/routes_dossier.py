@@ -22,8 +22,8 @@ from trytond.transaction import Transaction
 from gov_dossier.filename import content_disposition
 
 from .dossiers import (
-    BADGES, RETURN_METHODS, STATES, TIMELINESS, lookup_url, lookup_view,
-    qr_data_uri, submitter_name, timeline)
+    BADGES, RETURN_METHODS, TIMELINESS, lookup_url, qr_data_uri,
+    submitter_name)
 from .routes_catalogue import published_procedure
 from .web import PageError, format_amount, page
 from .web_user import PHONE, normalize_phone, valid_identification
@@ -429,8 +429,9 @@ def my_dossiers(portal):
         offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     pages = max(1, math.ceil(count / PAGE_SIZE))
     return portal.render('dossiers.html', dossiers=dossiers, page=page_number,
-        pages=pages, page_url=lambda n: f'/ho-so?trang={n}', states=STATES,
-        badges=BADGES, unread=unread_count(portal))
+        pages=pages, page_url=lambda n: f'/ho-so?trang={n}',
+        states=Dossier.public_state_labels(), badges=BADGES,
+        unread=unread_count(portal))
 
 
 @page('/ho-so/<code>')
@@ -442,15 +443,15 @@ def dossier_page(portal, code):
 
 
 def render_dossier(portal, dossier, errors=None, status=200):
-    # The dates as the public lookup reads them: one source (R-LOOK-2).
     Dossier = portal.pool.get('gov.dossier')
-    facts, _ = Dossier.lookup_facts(dossier.code, web_user=portal.user)
     return portal.render('dossier.html', dossier=dossier,
-        facts=lookup_view(facts, True) if facts else {},
+        # The dates as the public lookup reads them: one source (R-LOOK-2).
+        facts=dossier.get_public_status(full=True),
         expected=dossier.expected_dates(),
         declared=dossier.declared_values(),
-        name=submitter_name(dossier), states=STATES, badges=BADGES,
-        timeline=timeline(dossier), timeliness=TIMELINESS,
+        name=submitter_name(dossier),
+        states=Dossier.public_state_labels(), badges=BADGES,
+        timeline=dossier.get_public_history(), timeliness=TIMELINESS,
         return_methods=RETURN_METHODS, errors=errors or {},
         notifications=notifications(portal, dossier),
         supplement_components=(list(dossier.supplement_components)

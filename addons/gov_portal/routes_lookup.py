@@ -17,7 +17,7 @@ the QR target and the kiosk of the one-stop desk.
   the answer is 429 with a Vietnamese message.
 - Too many wrong PINs for one dossier, from any addresses, lock its PIN
   check for a while (gov_dossier lookup.py); the visitor is told so."""
-from .dossiers import lookup_url, lookup_view, qr_data_uri
+from .dossiers import BADGES, lookup_url, qr_data_uri
 from .web import PageError, page
 
 
@@ -52,10 +52,11 @@ def lookup(portal, code, pin=None, token=None):
         pin_error = portal._('Mã hồ sơ hoặc mã PIN không đúng.')
     if facts is None:
         return None, pin_error
-    view = lookup_view(facts, full)
-    # A stranger's QR code has no token: it would show the name.
-    view['qr'] = qr_data_uri(
-        lookup_url(facts.code, facts.qr_token if full else None))
+    # What this visitor may read (gov_dossier lookup.py): a stranger gets
+    # no QR token, which would show the name.
+    view = Dossier.public_view(facts, full)
+    view['badge'] = BADGES.get(view['state'], '')
+    view['qr'] = qr_data_uri(lookup_url(view['code'], view.get('qr_token')))
     return view, pin_error
 
 

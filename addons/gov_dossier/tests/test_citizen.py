@@ -245,3 +245,92 @@ class CitizenTestCase(DossierTestCase):
         self.assertEqual(facts.due_date, dossier.due_date)
         self.assertEqual(dossier.get_public_status()['received_date'],
             FRIDAY)
+
+    @with_transaction()
+    def test_public_view_what_a_stranger_reads(self):
+        """R-LOOK-2, R-SEC-2 (Điều 16): a stranger reads the name masked,
+        no QR token and no officer's words; a dossier waiting for a
+        supplement shows what to add, not its unit nor appointment"""
+        Dossier = self.Dossier()
+        world = make_world()
+        citizen = make_web_user('lan@example.com')
+        dossier = make_dossier(world, web_user=citizen.id)
+        Dossier.portal_submit([dossier], citizen, declared=True)
+        dossier = reload(dossier)
+        facts, full = Dossier.lookup_facts(dossier.code)
+        view = Dossier.public_view(facts, full)
+        self.assertEqual((view['masked'], view['masked_name']),
+            (True, "Nguyễn T** L**"))
+        for name in ['applicant_name', 'organisation', 'qr_token',
+                'supplement_reason', 'rejection_reason']:
+            self.assertNotIn(name, view)
+        self.assertNotIn("Thị Lan", repr(view))
+        facts, full = Dossier.lookup_facts(dossier.code, web_user=citizen)
+        view = Dossier.public_view(facts, full)
+        self.assertEqual((view['masked'], view['applicant_name'],
+                view['qr_token']), (False, "Nguyễn Thị Lan",
+                dossier.qr_token))
+        self.assertNotIn('masked_name', view)
+        # The record and the lookup's query give the same view.
+        self.assertEqual(dossier.get_public_status(full=True), view)
+
+        component = dossier.procedure.components[0]
+        with as_user(world['receiver_a']):
+            Dossier.request_supplement([Dossier(dossier.id)],
+                reason="Ảnh mờ, gọi 0912345678",
+                components=[component.id])
+        dossier = reload(dossier)
+        for full in [False, True]:
+            view = Dossier.public_view(
+                Dossier.lookup_facts(dossier.code)[0], full)
+            self.assertTrue(view['invalid'])
+            self.assertEqual((view['unit'], view['step'], view['due_date']),
+                (None, None, None))
+            self.assertEqual(view['supplement_components'], [component.name])
+            self.assertEqual(view.get('supplement_reason'),
+                "Ảnh mờ, gọi 0912345678" if full else None)
+        self.assertEqual(dossier.get_public_status(full=True),
+            Dossier.public_view(Dossier.lookup_facts(dossier.code)[0], True))
+
+    @with_transaction()
+    def test_public_words_in_the_reader_language(self):
+        """R-LOOK-3, R-L10N-1: states and events in the words citizens read,
+        in Vietnamese or English; no officer's name nor internal reason"""
+        pool = Pool()
+        Dossier = self.Dossier()
+        History = pool.get('gov.dossier.history')
+        pool.get('ir.translation').translation_import('vi', 'gov_dossier',
+            [str(Path(__file__).resolve().parent.parent / 'locale'
+                    / 'vi.po')])
+        world = make_world()
+        citizen = make_web_user('lan@example.com')
+        dossier = make_dossier(world, web_user=citizen.id)
+        Dossier.portal_submit([dossier], citizen, declared=True)
+        with as_user(world['receiver_a']):
+            Dossier.request_supplement([Dossier(dossier.id)],
+                reason="Ảnh mờ", components=[
+                    dossier.procedure.components[0].id])
+        for language, state, submitted, supplement in [
+                ('vi', "Cần bổ sung, sửa đổi hồ sơ", "Nộp hồ sơ trực tuyến",
+                    "Yêu cầu bổ sung, sửa đổi hồ sơ"),
+                ('en', "Supplement requested", "Submit online",
+                    "Supplement requested")]:
+            with Transaction().set_context(language=language):
+                states = Dossier.public_state_labels()
+                # Every state, every event but an officer's own.
+                self.assertLessEqual(
+                    {s for s, _ in Dossier.state.selection}, set(states))
+                self.assertLessEqual(
+                    {e for e, _ in History.event.selection} - {'assigned'},
+                    set(History.public_event_labels()))
+                dossier = reload(dossier)
+                self.assertEqual(dossier.get_public_status()['state_label'],
+                    state)
+                history = dossier.get_public_history()
+                self.assertEqual(
+                    [(e['event'], e['label'], e['state_label'], e['reason'])
+                        for e in history],
+                    [('submitted', submitted, states['submitted'], None),
+                        ('supplement', supplement, state, "Ảnh mờ")])
+                for entry in history:
+                    self.assertNotIn('user', entry)
