@@ -29,6 +29,8 @@ address of the portal, used in the QR code: ``<portal_url>/tra-cuu/<code>
 ``place_name`` (the place in "Đắk Nông, ngày … tháng … năm …"; default
 Đắk Nông; see gov_agency/l10n.py).
 """
+import functools
+import io
 import os
 import urllib.parse
 from decimal import Decimal
@@ -98,10 +100,23 @@ def read_css():
         return Markup(f.read())
 
 
+def header(doc, form=None, number=None):
+    """The top of every form, the same on the five of them
+    (report/header.html): the number of the form (``Mẫu số 01``, none when
+    form is None), the agency under its parent, the national motto, "Số:
+    <number>" and the place and date of doc."""
+    html = _render('header', {
+            'doc': doc, 'form': form, 'number': number,
+            'long_date': long_date,
+            })
+    return Markup(html.strip())
+
+
 def helpers():
     "The names every dossier template may use."
     return {
         'css': read_css(),
+        'header': header,
         'format_amount': format_amount,
         'amount_in_words': amount_in_words,
         'group_digits': group_digits,
@@ -118,22 +133,32 @@ def helpers():
 
 
 # ------------------------------------------------------- plain rendering
-def render_template(name, **values):
-    """Render report/<name>.html with the helpers and values, as the
-    ir.action.report does (relatorio's Genshi markup template)."""
-    import io
-
+@functools.lru_cache(maxsize=None)
+def _template(name):
+    """report/<name>.html parsed as the ir.action.report does (relatorio's
+    Genshi markup template), once per process."""
     import relatorio.reporting
     loader = relatorio.reporting.MIMETemplateLoader()
     klass = loader.factories[loader.get_type('text/html')]
     with open(os.path.join(REPORT_DIR, name + '.html'), 'rb') as f:
-        template = klass(io.BytesIO(f.read()))
-    context = helpers()
-    context.update(values)
-    data = template.generate(**context).render()
+        return klass(io.BytesIO(f.read()))
+
+
+def _render(name, context):
+    data = _template(name).generate(**context).render()
     if hasattr(data, 'getvalue'):
         data = data.getvalue()
+    if isinstance(data, bytes):
+        data = data.decode('utf-8')
     return data
+
+
+def render_template(name, **values):
+    """Render report/<name>.html with the helpers and values, as the
+    ir.action.report does."""
+    context = helpers()
+    context.update(values)
+    return _render(name, context)
 
 
 def html_to_pdf(html):
