@@ -1,0 +1,192 @@
+"""Start and stop the sandboxes: the stand-ins for third-party platforms,
+each a separate process speaking real HTTP on 127.0.0.1.
+
+    from gov_server import sandboxes
+    urls = sandboxes.start_all(config)   # {'payment': 'http://127.0.0.1:P'}
+    ...
+    sandboxes.stop_all()
+
+This is the one place that starts them: the development server (`make
+run`) and the tests both call it. `config` is the trytond configuration
+module (trytond.config), a configparser.ConfigParser, a dict of sections
+({'gov_fee': {'secret': …}}) or None. Each sandbox reads its section:
+
+``payment`` (gov_server.sandbox_payment), section ``[gov_fee]``:
+    ``sandbox_port``  its port (default: a free one)
+    ``secret``        the shared HMAC secret (default: a random one)
+    ``merchant_id``   our merchant code (default ``DVC-DAKNONG``)
+
+`settings()` gives, for the running sandboxes, the values the platform's
+own configuration needs to talk to them — for the payment sandbox
+``[gov_fee] gateway = http``, ``payment_url = <url>/orders``, ``secret``
+and ``merchant_id``; `apply(config)` writes them into trytond.config.
+
+The processes are stopped by `stop_all()`, at the exit of the process
+that started them, and by themselves when that process disappears
+(GOV_SANDBOX_PARENT).
+"""
+import atexit
+import configparser
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from gov_server.settings import ROOT
+
+STARTUP_TIMEOUT = 20
+
+
+@dataclass
+class Sandbox:
+    "How to start one sandbox and what it needs from the configuration."
+    name: str
+    module: str
+    section: str
+    defaults: dict = field(default_factory=dict)
+
+
+SANDBOXES = {
+    'payment': Sandbox('payment', 'gov_server.sandbox_payment', 'gov_fee',
+        defaults={'merchant_id': 'DVC-DAKNONG'}),
+    }
+
+
+@dataclass
+class Running:
+    sandbox: Sandbox
+    process: subprocess.Popen
+    url: str
+    options: dict
+
+
+_running = {}
+
+
+def _option(config, section, option):
+    if config is None:
+        return None
+    if isinstance(config, Mapping):
+        return (config.get(section) or {}).get(option)
+    if isinstance(config, configparser.RawConfigParser):
+        return config.get(section, option, fallback=None)
+    return config.get(section, option, default=None)  # trytond.config
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url):
+    try:
+        with urllib.request.urlopen(url + '/health', timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _start(sandbox, config, log):
+    secret = (_option(config, sandbox.section, 'secret')
+        or secrets.token_hex(16))
+    options = dict(sandbox.defaults)
+    for key in options:
+        value = _option(config, sandbox.section, key)
+        if value:
+            options[key] = value
+    options['secret'] = secret
+    configured = _option(config, sandbox.section, 'sandbox_port')
+    # A free port may be taken between the check and the bind: try again
+    # with another one (a configured port is tried once).
+    for _ in range(1 if configured else 3):
+        port = int(configured) if configured else _free_port()
+        url = f'http://127.0.0.1:{port}'
+        env = dict(os.environ, GOV_SANDBOX_SECRET=secret,
+            GOV_SANDBOX_PARENT=str(os.getpid()))
+        # The secret travels in the environment, not on the command line
+        # (which every user of the machine can read).
+        process = subprocess.Popen(
+            [sys.executable, '-m', sandbox.module,
+                '--host', '127.0.0.1', '--port', str(port)],
+            cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+            stdout=log, stderr=log)
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                break
+            if _healthy(url):
+                return Running(sandbox, process, url, options)
+            time.sleep(0.1)
+        _stop(process)
+    raise RuntimeError(
+        f"the {sandbox.name} sandbox ({sandbox.module}) did not answer on "
+        f"{url}/health within {STARTUP_TIMEOUT} s")
+
+
+def start_all(config=None, names=None, log=None):
+    """Start the sandboxes (all, or those named) not running yet; return
+    {name: base URL} of the running ones.
+
+    log: where their output goes (a file object or subprocess.DEVNULL);
+    by default the parent's standard error."""
+    for name in names or SANDBOXES:
+        if name in _running and _running[name].process.poll() is None:
+            continue
+        _running[name] = _start(SANDBOXES[name], config, log)
+    return urls()
+
+
+def urls():
+    "{name: base URL} of the running sandboxes."
+    return {name: r.url for name, r in _running.items()}
+
+
+def settings():
+    """{section: {option: value}}: the configuration that points the
+    platform at the running sandboxes."""
+    result = {}
+    payment = _running.get('payment')
+    if payment:
+        result['gov_fee'] = {
+            'gateway': 'http',
+            'payment_url': payment.url + '/orders',
+            'secret': payment.options['secret'],
+            'merchant_id': payment.options['merchant_id'],
+            }
+    return result
+
+
+def apply(config):
+    "Write settings() into trytond.config (the module)."
+    for section, options in settings().items():
+        if not config.has_section(section):
+            config.add_section(section)
+        for option, value in options.items():
+            config.set(section, option, value)
+
+
+def _stop(process):
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def stop_all():
+    "Stop every sandbox this process started."
+    while _running:
+        _, running = _running.popitem()
+        _stop(running.process)
+
+
+atexit.register(stop_all)
