@@ -18,6 +18,7 @@ from trytond.model import fields
 from trytond.pool import PoolMeta
 from trytond.pyson import Eval
 
+from .eform import format_number
 from .exceptions import CatalogueValidationError, TextBoundsError
 
 # Default lengths, in characters.
@@ -188,7 +189,6 @@ class FormField(metaclass=PoolMeta):
     def bounds_error(self, value):
         """The message when a value of the right type is out of the field's
         bounds, else None."""
-        from .procedure import format_number
         names = {'field': self.string}
         if value is None or isinstance(value, bool):
             return None

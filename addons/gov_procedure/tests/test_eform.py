@@ -183,7 +183,7 @@ class EFormTestCase(unittest.TestCase):
 
     def test_numbers_read_as_sao_reads_them(self):
         "R-L10N-1: the portal reads a number as the back office does"
-        from ..procedure import parse_decimal
+        from ..eform import parse_decimal
         for text, value in [('8,5', '8.5'), ('8.5', '8.5'),
                 ('1.234,5', '1234.5'), ('1.500', '1500'),
                 ('1.234.567', '1234567'), ('1,234.5', '1234.5'),
