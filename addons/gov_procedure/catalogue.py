@@ -57,6 +57,8 @@ class Sector(CodeMixin, DeactivableMixin, sequence_ordered(), ModelSQL,
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code", required=True, strip=True)
     description = fields.Text("Description")
+    # The trailing underscore keeps the `fields` module usable in the body.
+    fields_ = fields.One2Many('gov.field', 'sector', "Fields")
 
     @classmethod
     def __setup__(cls):
@@ -67,9 +69,6 @@ class Sector(CodeMixin, DeactivableMixin, sequence_ordered(), ModelSQL,
                 'gov_procedure.msg_sector_code_unique'),
             ]
         cls._order.append(('name', 'ASC'))
-
-    # Last in the class body: the name shadows the `fields` module here.
-    fields = fields.One2Many('gov.field', 'sector', "Fields")
 
 
 class Field(CodeMixin, DeactivableMixin, sequence_ordered(), ModelSQL,
