@@ -27,3 +27,12 @@ class UploadError(UserError):
 
 class CodePatternError(ValidationError):
     "The dossier code pattern of the configuration is not usable."
+
+
+class DossierFormError(UserError):
+    """The citizen's form is refused as a whole (submission.py): nothing of
+    it is kept. form is the PortalForm, with the messages by field."""
+
+    def __init__(self, form):
+        super().__init__('\n'.join(form.errors.values()))
+        self.form = form

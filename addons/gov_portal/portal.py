@@ -1,7 +1,8 @@
 # This file is part of the Đắk Nông one-stop public service platform.
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
-"""Portal-wide records: the signing secret and the lookup rate limit."""
+"""Portal-wide records: the signing secret, the lookup rate limit and the
+token of each eForm shown, which makes a form sent twice give one dossier."""
 import datetime as dt
 import random
 import secrets
@@ -12,10 +13,24 @@ from sql.functions import CurrentTimestamp
 from sql.operators import Less
 
 from trytond import backend, config
+from trytond.exceptions import UserError
+from trytond.i18n import gettext
 from trytond.model import Index, ModelSingleton, ModelSQL, ModelView, fields
-from trytond.transaction import Transaction
+from trytond.model.exceptions import SQLConstraintError
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction, without_check_access
 
 from gov_agency.sql_text import Value, bind, sql_text
+from gov_dossier.submission import PortalForm
+
+
+class SubmissionTokenError(UserError):
+    "The token of the form is another account's."
+
+
+class SubmissionSentTwice(UserError):
+    """The same form is being saved by another request (sent twice at
+    once): this one is rolled back, the first one wins."""
 
 
 class Configuration(ModelSingleton, ModelSQL, ModelView):
@@ -170,3 +185,40 @@ class Submission(ModelSQL):
             ('token_uniq', Unique(t, t.token),
                 'gov_portal.msg_submission_token_unique'),
             ]
+
+
+class Dossier(metaclass=PoolMeta):
+    __name__ = 'gov.dossier'
+
+    @classmethod
+    def portal_save_form(cls, procedure, web_user, form, files, *, token,
+            draft=None, **kwargs):
+        """As gov_dossier's (submission.py), for the form shown with token:
+        sent again (double click, reload), it goes on with the draft of the
+        first time, or finds the dossier the first time submitted, instead
+        of making another dossier (R-SUB-1). SubmissionTokenError when the
+        token is another account's; SubmissionSentTwice when another
+        request is saving the same form."""
+        Submission = Pool().get('gov.portal.submission')
+        submissions = Submission.search([('token', '=', token)], limit=1)
+        if submissions:
+            submission, = submissions
+            if submission.web_user.id != int(web_user):
+                raise SubmissionTokenError(gettext(
+                        'gov_dossier.msg_dossier_not_owner'))
+            if submission.dossier and submission.dossier.state != 'draft':
+                return PortalForm(submission.dossier, submitted=True)
+            if submission.dossier:
+                draft = submission.dossier.id
+        else:
+            submission = Submission(token=token, web_user=web_user)
+        result = super().portal_save_form(
+            procedure, web_user, form, files, draft=draft, **kwargs)
+        submission.dossier = result.dossier
+        try:
+            with without_check_access():
+                submission.save()
+        except (backend.DatabaseIntegrityError, SQLConstraintError) as error:
+            raise SubmissionSentTwice(gettext(
+                    'gov_portal.msg_submission_token_unique')) from error
+        return result

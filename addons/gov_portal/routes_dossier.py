@@ -14,25 +14,24 @@ import math
 import secrets
 from decimal import Decimal
 
-from trytond import backend
 from trytond.exceptions import UserError
 from trytond.protocols.wrappers import Response
 from trytond.transaction import Transaction
 
+from gov_dossier.exceptions import DossierAccessError, DossierFormError
 from gov_dossier.filename import content_disposition
+from gov_dossier.submission import APPLICANT_FIELDS, COMPONENT, FORM_DATA
 
 from .dossiers import (
     BADGES, RETURN_METHODS, TIMELINESS, lookup_url, qr_data_uri,
     submitter_name)
+from .portal import SubmissionSentTwice, SubmissionTokenError
 from .routes_catalogue import published_procedure
 from .web import PageError, format_amount, page
-from .web_user import PHONE, normalize_phone, valid_identification
 
 logger = logging.getLogger(__name__)
 MAX_REQUEST = 64 * 1024 * 1024  # the whole form; each file has its own limit
 PAGE_SIZE = 20
-APPLICANT_FIELDS = ('applicant_name', 'applicant_id_number',
-    'applicant_phone', 'applicant_email', 'applicant_address')
 
 
 def online_procedure(portal, code):
@@ -54,21 +53,12 @@ def owned(portal, code):
 
 
 def owned_draft(portal, procedure, draft_id):
+    "The signed-in citizen's draft of the procedure with this id, else 404."
     Dossier = portal.pool.get('gov.dossier')
     try:
-        draft_id = int(draft_id or 0)
-    except ValueError:
-        return None
-    if not draft_id:
-        return None
-    dossiers = Dossier.search_owned(portal.user, [
-            ('id', '=', draft_id),
-            ('procedure', '=', procedure.id),
-            ('state', '=', 'draft'),
-            ], limit=1)
-    if not dossiers:
+        return Dossier.portal_draft(procedure, portal.user, draft_id)
+    except DossierAccessError:
         raise PageError(404)
-    return dossiers[0]
 
 
 def field_text(form_field, value):
@@ -88,80 +78,38 @@ def agency_choices(procedure):
     return [(a.id, a.name) for a in procedure.agencies]
 
 
-def applicant_errors(portal, form, errors):
-    _ = portal._
-    values = {
-        'applicant_name': ' '.join(form.get('applicant_name', '').split()),
-        'applicant_id_number': form.get('applicant_id_number', '').strip(),
-        'applicant_phone': normalize_phone(form.get('applicant_phone')),
-        'applicant_email': form.get('applicant_email', '').strip() or None,
-        'applicant_address': form.get('applicant_address', '').strip(),
-        }
-    if not values['applicant_name']:
-        errors['applicant_name'] = _('Vui lòng nhập họ và tên người nộp.')
-    number = values['applicant_id_number']
-    if not number:
-        errors['applicant_id_number'] = _(
-            'Vui lòng nhập số định danh cá nhân (12 chữ số).')
-    elif not valid_identification(number):
-        errors['applicant_id_number'] = _(
-            'Số định danh cá nhân phải gồm đúng 12 chữ số, '
-            'ví dụ 066190001234.')
-        values['applicant_id_number'] = None
-    if values['applicant_phone'] and not PHONE.match(
-            values['applicant_phone']):
-        errors['applicant_phone'] = _(
-            'Số điện thoại không hợp lệ, ví dụ 0912345678.')
-    values['applicant_phone'] = values['applicant_phone'] or None
-    values['applicant_address'] = values['applicant_address'] or None
-    # The model's checks (lengths, control characters, e-mail), so that the
-    # portal and the back office refuse the same values.
-    Dossier = portal.pool.get('gov.dossier')
-    for name, message in Dossier.applicant_field_errors(values).items():
-        errors.setdefault(name, message)
+def form_values(procedure, form):
+    """The texts of the submit form under the model's names (gov_dossier
+    submission.py): the applicant's fields, the agency, form_data.<name>
+    for the eForm's fields."""
+    values = {name: form.get(name, '') for name in
+        APPLICANT_FIELDS + ('agency',)}
+    values.update((FORM_DATA + f.name, form.get(f'f_{f.name}'))
+        for f in procedure.form_fields)
     return values
 
 
-def read_uploads(portal, components, errors, prefix='c'):
-    """The files chosen for the components, checked (size, type by content,
-    extension) by gov.dossier.document.check_upload (R-SUB-7):
-    {component: (filename, data)}; refused files get their message."""
-    Document = portal.pool.get('gov.dossier.document')
-    uploads = {}
+def form_errors(errors):
+    """The model's errors under the names of the form's fields: f_<name>
+    for the eForm, c<id> for a component's file."""
+    result = {}
+    for name, message in errors.items():
+        if name.startswith(FORM_DATA):
+            name = 'f_' + name[len(FORM_DATA):]
+        elif name.startswith(COMPONENT):
+            name = 'c' + name[len(COMPONENT):]
+        result[name] = message
+    return result
+
+
+def uploaded_files(portal, components, prefix='c'):
+    "The files chosen for the components: {component id: (name, content)}."
+    files = {}
     for component in components:
-        name = f'{prefix}{component.id}'
-        storage = portal.request.files.get(name)
-        if not storage or not storage.filename:
-            continue
-        # No folder, control or bidirectional character (gov_dossier).
-        filename = Document.clean_filename(storage.filename)
-        data = storage.read()
-        try:
-            Document.check_upload(filename, data, component=component)
-        except UserError as error:
-            errors[name] = error.message
-            continue
-        uploads[component] = (filename, data)
-    return uploads
-
-
-def store_uploads(portal, dossier, uploads):
-    "Add the files to the dossier; a new file replaces a draft's old one."
-    Document = portal.pool.get('gov.dossier.document')
-    if not uploads:
-        return
-    if dossier.state == 'draft':
-        old = [d for d in dossier.documents
-            if d.kind == 'component' and d.component in uploads]
-        if old:
-            Document.delete(old)
-    Document.create([{
-                'dossier': dossier.id,
-                'kind': 'component',
-                'component': component.id,
-                'name': filename,
-                'data': data,
-                } for component, (filename, data) in uploads.items()])
+        storage = portal.request.files.get(f'{prefix}{component.id}')
+        if storage and storage.filename:
+            files[component.id] = (storage.filename, storage.read())
+    return files
 
 
 def documents_by_component(dossier):
@@ -263,144 +211,44 @@ def submit(portal, code):
 
 
 def _post_submit(portal, procedure, user):
-    """Save the draft, then submit it when asked and complete.
-
-    - A value the server never stores (too long, out of range, a control
-      character: gov_procedure/bounds.py) refuses the whole form: nothing
-      is written, the form comes back with the errors and what was typed.
-    - Other mistakes (a missing value, a date that does not exist, a file
-      of the wrong type) keep everything valid in the draft: nothing typed
-      or uploaded is lost (R-SUB-1, JOURNEYS: Chị Lan).
-    - When the model refuses what the portal let through, the whole
-      request is rolled back: no half-saved dossier."""
-    pool = portal.pool
-    Dossier = pool.get('gov.dossier')
-    Submission = pool.get('gov.portal.submission')
-    _ = portal._
+    """Save the draft, then submit it when asked and complete: the model
+    decides (gov.dossier.portal_save_form, gov_dossier submission.py); a
+    form it refuses as a whole rolls the request back and comes back with
+    the errors and what was typed."""
+    Dossier = portal.pool.get('gov.dossier')
     form = portal.request.form
-    action = form.get('action', 'submit')
     token = form.get('submission', '')[:64]
     if len(token) < 16:
         raise PageError(400)
-    # The same form sent twice (double click, reload): the first one wins.
-    submissions = Submission.search([('token', '=', token)], limit=1)
-    submission = None
-    if submissions:
-        submission, = submissions
-        if submission.web_user.id != user.id:
-            raise PageError(400)
-        draft = submission.dossier
-        if draft and draft.state != 'draft':
-            return portal.redirect(f'/ho-so/{draft.code}/da-nop')
-    else:
-        draft = owned_draft(portal, procedure, form.get('draft'))
-
-    errors = {}
-    values = applicant_errors(portal, form, errors)
-    raw = {f.name: form.get(f'f_{f.name}') for f in procedure.form_fields}
-    data, form_errors = procedure.parse_form_data(raw)
-    refused = Dossier.text_errors(values)
-    refused.update((f'f_{k}', v)
-        for k, v in procedure.bounds_errors(data).items())
-    for name in errors:
-        if name in values:
-            # A wrong value is not kept in the draft (the form shows it).
-            values[name] = None
-    for name, message in form_errors.items():
-        errors[f'f_{name}'] = message
-        data.pop(name, None)
-    agencies = dict(agency_choices(procedure))
+    submit = form.get('action', 'submit') == 'submit'
     try:
-        agency = int(form.get('agency') or 0)
-    except ValueError:
-        agency = 0
-    if agency not in agencies:
-        if len(agencies) == 1:
-            agency = next(iter(agencies))
-        else:
-            errors['agency'] = _('Vui lòng chọn nơi nộp hồ sơ.')
-            agency = None
-    if action == 'draft':
-        # A draft may be incomplete: only wrong values are reported.
-        errors = {k: v for k, v in errors.items()
-            if (form.get(k) or '').strip()}
-    uploads = read_uploads(portal, procedure.components, errors)
-    form = dict(form)
-    form['agency'] = agency
-    if action == 'submit' and not form.get('declaration'):
-        # R-SUB-9, Điều 27: she declares the information accurate.
-        errors['declaration'] = _(
-            'Vui lòng đánh dấu ô cam đoan: thông tin kê khai là chính xác.')
-    if refused:
-        errors.update(refused)
-        return render_form(portal, procedure, form, errors, draft=draft,
-            status=400, data=data)
-
-    existing = draft
-    try:
-        draft = _save_draft(portal, procedure, submission, token, draft,
-            values, data, agency, agencies, uploads)
-    except UserError as error:
+        result = Dossier.portal_save_form(procedure, user,
+            form_values(procedure, form),
+            uploaded_files(portal, procedure.components),
+            token=token, draft=form.get('draft'), submit=submit,
+            declared=bool(form.get('declaration')))
+    except DossierFormError as error:
         Transaction().rollback()
-        errors['_'] = error.message
-        return render_form(portal, procedure, form, errors,
-            draft=Dossier(existing.id) if existing else None, status=400,
-            data=data)
-    if action == 'submit':
-        # The model's list: online, not the components the eForm replaces.
-        for component in draft.missing_components():
-            errors.setdefault(f'c{component.id}', _(
-                    'Vui lòng tải lên "%(name)s" (bắt buộc).',
-                    name=component.name))
-    if action == 'submit' and not errors:
-        try:
-            with Transaction().set_context(_gov_web_user=user.id):
-                Dossier.portal_submit([draft], user, declared=True)
-        except UserError as error:
-            errors['_'] = error.message
-        else:
-            return portal.redirect(f'/ho-so/{Dossier(draft.id).code}/da-nop')
+        result = error.form
+        if result.dossier:
+            result.dossier = Dossier(result.dossier.id)
+    except DossierAccessError:
+        raise PageError(404)
+    except SubmissionTokenError:
+        raise PageError(400)
+    except SubmissionSentTwice:
+        # The same form sent twice at once: the first one wins.
+        raise PageError(303, headers={'Location': '/ho-so'})
+    if result.submitted:
+        return portal.redirect(f'/ho-so/{result.dossier.code}/da-nop')
     # The form is shown again with what was typed and the errors; a new
     # token, as the draft now exists.
-    return render_form(portal, procedure, form, errors, draft=draft,
+    form = dict(form)
+    form['agency'] = result.agency
+    errors = form_errors(result.errors)
+    return render_form(portal, procedure, form, errors, draft=result.dossier,
         status=400 if errors else 200,
-        saved=(action == 'draft' and not errors), data=data)
-
-
-def _save_draft(portal, procedure, submission, token, draft, values, data,
-        agency, agencies, uploads):
-    "The draft with the valid values and files, its submission recorded."
-    pool = portal.pool
-    Dossier = pool.get('gov.dossier')
-    Submission = pool.get('gov.portal.submission')
-    user = portal.user
-    if submission is None:
-        submission = Submission(token=token, web_user=user)
-        try:
-            with Transaction().set_context(_check_access=False):
-                submission.save()
-        except backend.DatabaseIntegrityError:
-            raise PageError(303, headers={'Location': '/ho-so'})
-    with Transaction().set_context(_gov_web_user=user.id):
-        if draft is None:
-            draft = Dossier(procedure=procedure, channel='online',
-                applicant_kind='citizen', web_user=user,
-                applicant=user.party)
-            default_agency = agency or (next(iter(agencies))
-                if agencies else None)
-            if default_agency is None:
-                raise PageError(404)
-            draft.agency = default_agency
-        if agency:
-            draft.agency = agency
-        for name, value in values.items():
-            setattr(draft, name, value)
-        draft.form_data = data
-        draft.save()
-        submission.dossier = draft
-        submission.save()
-        store_uploads(portal, draft, uploads)
-    return Dossier(draft.id)
+        saved=(not submit and not errors), data=result.data)
 
 
 @page('/ho-so/<code>/da-nop')
@@ -469,21 +317,21 @@ def supplement(portal, code):
     Dossier = portal.pool.get('gov.dossier')
     if dossier.state != 'supplement':
         raise PageError(404)
-    errors = {}
     components = (list(dossier.supplement_components)
         or list(dossier.procedure.components))
-    uploads = read_uploads(portal, components, errors, prefix='s')
+    uploads, errors = Dossier.check_portal_files(components,
+        uploaded_files(portal, components, prefix='s'))
+    errors = {f's{c}': m for c, m in errors.items()}
     if not uploads and not errors:
         errors['_'] = portal._('Vui lòng chọn ít nhất một tệp bổ sung.')
     if errors:
         return render_dossier(portal, dossier, errors, status=400)
-    with Transaction().set_context(_gov_web_user=portal.user.id):
-        store_uploads(portal, dossier, uploads)
-        try:
-            Dossier.portal_submit([Dossier(dossier.id)], portal.user)
-        except UserError as error:
-            return render_dossier(portal, Dossier(dossier.id),
-                {'_': error.message}, status=400)
+    dossier.add_portal_files(uploads, portal.user)
+    try:
+        Dossier.portal_submit([Dossier(dossier.id)], portal.user)
+    except UserError as error:
+        return render_dossier(portal, Dossier(dossier.id),
+            {'_': error.message}, status=400)
     portal.flash(portal._('Đã gửi hồ sơ bổ sung.'))
     return render_dossier(portal, Dossier(dossier.id))
 
