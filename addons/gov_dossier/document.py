@@ -144,9 +144,6 @@ class DossierDocument(RuleCheckedExportMixin, ModelSQL, ModelView):
             user = Transaction().user
             if user:
                 values.setdefault('uploaded_by', user)
-            web_user = Transaction().context.get('_gov_web_user')
-            if web_user:
-                values.setdefault('web_user', web_user)
         elif mode == 'write' and values.get('data') is not None:
             values['size'] = len(values['data'])
             values['mimetype'] = cls.detect_type(values['data'])[1]
@@ -170,6 +167,12 @@ class DossierDocument(RuleCheckedExportMixin, ModelSQL, ModelView):
                         values['data'], component=component)
         if not external:
             return
+        if ((mode == 'create' and any(d.web_user for d in documents))
+                or (mode == 'write' and 'web_user' in values)):
+            # Only the portal says a citizen uploaded a file.
+            raise DossierAccessError(gettext(
+                    'gov_dossier.msg_dossier_field_protected',
+                    field=cls.web_user.string))
         for document in documents:
             state = document.dossier.state
             if state in FINAL_STATES:

@@ -81,3 +81,26 @@ class UploadTestCase(DossierTestCase):
         configuration.save()
         self.assertEqual(Document.check_upload('big.pdf', big),
             'application/pdf')
+
+    @with_transaction()
+    def test_officer_cannot_sign_a_file_as_the_citizen(self):
+        "R-SEC-1, R-AG-3: only the portal records that a citizen uploaded"
+        from trytond.model.exceptions import AccessError
+
+        from .dossier_fixtures import as_user, make_web_user
+        pool = Pool()
+        Dossier = pool.get('gov.dossier')
+        Document = pool.get('gov.dossier.document')
+        world = make_world()
+        citizen = make_web_user('chu.ho.so@example.vn')
+        dossier = make_dossier(world, channel='desk')
+        Dossier.write([dossier], {'web_user': citizen.id})
+        values = {'dossier': dossier.id, 'kind': 'other', 'name': 'a.pdf',
+            'data': PDF}
+        with as_user(world['receiver_a']):
+            with self.assertRaises(AccessError):
+                Document.create([dict(values, web_user=citizen.id)])
+            document, = Document.create([values])
+            with self.assertRaises(AccessError):
+                Document.write([document], {'web_user': citizen.id})
+        self.assertIsNone(Document(document.id).web_user)
