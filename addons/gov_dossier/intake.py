@@ -133,20 +133,20 @@ class Dossier(metaclass=PoolMeta):
         """The eForm of a desk or postal draft read by an officer lists
         every field of the form: fields.Dict does not store empty values,
         and sao shows only the keys it reads."""
+        Procedure = Pool().get('gov.procedure')
         result = super().read(ids, fields_names)
-        transaction = Transaction()
-        if ('form_data' in fields_names and transaction.user
-                and not transaction.context.get('_gov_form_fill')):
+        if 'form_data' in fields_names and Transaction().user:
             rows = {r['id']: r for r in result}
-            with without_check_access(), transaction.set_context(
-                    _gov_form_fill=True):
-                for dossier in cls.browse(list(rows)):
-                    if (dossier.state == 'draft'
-                            and dossier.channel != 'online'
-                            and dossier.procedure):
-                        row = rows[dossier.id]
+            with without_check_access():
+                # super(): these fields need no filling, nor a second pass.
+                for info in super().read(
+                        list(rows), ['state', 'channel', 'procedure']):
+                    if (info['state'] == 'draft'
+                            and info['channel'] != 'online'
+                            and info['procedure'] is not None):
+                        row = rows[info['id']]
                         row['form_data'] = cls.empty_form_data(
-                            dossier.procedure, row['form_data'])
+                            Procedure(info['procedure']), row['form_data'])
         return result
 
     # ------------------------------------------------------------ agency
