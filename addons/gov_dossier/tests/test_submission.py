@@ -181,3 +181,28 @@ class SubmissionTestCase(DossierTestCase):
         with self.assertRaises(DossierAccessError):
             Dossier.portal_save_form(world.procedure, tuan, form(world), {},
                 draft=str(draft.id))
+
+    @with_transaction()
+    def test_messages_in_the_reader_language(self):
+        "R-L10N-1: the form's messages in Vietnamese or English"
+        from pathlib import Path
+
+        from trytond.transaction import Transaction
+        Dossier = self.Dossier()
+        Pool().get('ir.translation').translation_import('vi', 'gov_dossier',
+            [str(Path(__file__).resolve().parent.parent / 'locale'
+                    / 'vi.po')])
+        world = make_world()
+        citizen = make_web_user('lan@example.com')
+        component = world.procedure.components[0]
+        for language, agency, missing in [
+                ('vi', "Vui lòng chọn nơi nộp hồ sơ.",
+                    f'Vui lòng tải lên "{component.name}" (bắt buộc).'),
+                ('en', "Please choose where to submit.",
+                    f'Please upload "{component.name}" (required).')]:
+            with Transaction().set_context(language=language):
+                result = Dossier.portal_save_form(world.procedure, citizen,
+                    form(world, agency=""), {}, submit=True, declared=True)
+            self.assertEqual(result.errors, {
+                    'agency': agency,
+                    f'component.{component.id}': missing})
