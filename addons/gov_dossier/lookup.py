@@ -193,7 +193,8 @@ class PublicLookupMixin:
         normalize_code), facts None when no dossier (but a draft) has it;
         full when the visitor may read the submitter's name — owner, right
         PIN, or QR token of this dossier. facts.received_date is the date
-        the public reads as received (public_received_date).
+        the public reads as received (public_received_date). What the
+        visitor may read of the facts is public_view(facts, full).
 
         The busiest public page (R-LOOK-1), so one SQL query reads the
         dossier with the names of its procedure, agency, unit and step
