@@ -1,0 +1,228 @@
+# This file is part of the Đắk Nông one-stop public service platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+"""What the tests of gov_fee share.
+
+``registered()`` makes trytond know the module while the project does not
+list it yet among its entry points (pyproject.toml): for the duration of
+a test class, an entry point ``gov_fee`` is added to those trytond reads,
+and the module's classes are registered in the pool if it started
+without them. Once the entry point is installed, it does nothing.
+
+``FeeTestCase`` is gov_dossier's DossierTestCase (the world of
+``dossier_fixtures``: agencies, users, procedure P1, committed once per
+class) on a database where gov_fee is activated, dropped afterwards so
+that the other modules' tests never meet gov_fee."""
+import unittest
+from contextlib import contextmanager
+from decimal import Decimal
+from importlib import metadata
+
+from trytond import modules as tryton_modules
+from trytond import tools
+from trytond.const import MODULES_GROUP
+from trytond.pool import Pool
+from trytond.tests.test_tryton import (
+    DB_NAME, ModuleTestCase, activate_module, drop_db)
+from trytond.tools import misc
+from trytond.transaction import Transaction
+
+from gov_dossier.tests import dossier_fixtures
+from gov_dossier.tests.dossier_fixtures import DossierTestCase, make_world
+
+MODULE = 'gov_fee'
+
+
+class _WithModule:
+    """What trytond's entry_points() returns, with gov_fee's entry point
+    added to the selections it matches."""
+
+    def __init__(self, original):
+        self._original = original
+        self._extra = metadata.EntryPoint(
+            name=MODULE, value=MODULE, group=MODULES_GROUP)
+
+    def select(self, **params):
+        selected = list(self._original.select(**params))
+        if self._extra.matches(**params):
+            selected.append(self._extra)
+        return metadata.EntryPoints(selected)
+
+    def __getattr__(self, name):
+        return getattr(self._original, name)
+
+
+@contextmanager
+def registered():
+    "Make trytond see gov_fee (see the module docstring)."
+    original = misc.entry_points
+    if original().select(group=MODULES_GROUP, name=MODULE):
+        yield
+        return
+    with_module = _WithModule(original())
+
+    def patched():
+        return with_module
+    misc.entry_points = tools.entry_points = patched
+    try:
+        if Pool._started and MODULE not in tryton_modules.MODULES:
+            # The pool started before: register as register_classes does.
+            for args, kwargs in tryton_modules.get_module_register(
+                    MODULE, with_test=Pool.test):
+                Pool.register(*args, **kwargs)
+            for args, kwargs in tryton_modules.get_module_register_mixin(
+                    MODULE, with_test=Pool.test):
+                Pool.register_mixin(*args, **kwargs)
+            tryton_modules.MODULES.append(MODULE)
+        yield
+    finally:
+        misc.entry_points = tools.entry_points = original
+
+
+class RegisteredMixin:
+    "Keep gov_fee known to trytond for the whole test class."
+
+    @classmethod
+    def setUpClass(cls):
+        context = registered()
+        context.__enter__()
+        cls.addClassCleanup(context.__exit__, None, None, None)
+        super().setUpClass()
+
+
+class FeeModuleTestCase(RegisteredMixin, ModuleTestCase):
+    module = MODULE
+
+
+class FeeTestCase(RegisteredMixin, DossierTestCase):
+    """DossierTestCase with gov_fee activated (on a database of its own,
+    dropped afterwards)."""
+
+    @classmethod
+    def setUpClass(cls):
+        # RegisteredMixin first, then DossierTestCase's world on a database
+        # where gov_fee is activated: not the one its setUpClass would
+        # activate (and cache) for gov_dossier alone.
+        context = registered()
+        context.__enter__()
+        cls.addClassCleanup(context.__exit__, None, None, None)
+        unittest.TestCase.setUpClass.__func__(cls)
+        drop_db()
+        activate_module(MODULE)
+        cls.addClassCleanup(drop_db)
+        with Transaction().start(DB_NAME, 0) as transaction:
+            world = make_world()
+            dossier_fixtures._SHARED.update({
+                    'agencies': {k: a.id for k, a in world.agencies.items()},
+                    'users': {k: u.id for k, u in world.users.items()},
+                    'procedure': world.procedure.id,
+                    })
+            transaction.commit()
+
+    @classmethod
+    def tearDownClass(cls):
+        # The database is dropped (class cleanup): no need to delete the
+        # world first.
+        dossier_fixtures._SHARED.clear()
+        unittest.TestCase.tearDownClass.__func__(cls)
+
+
+def add_accountant(world):
+    """An accountant of district A (at its one-stop desk) and one of
+    district B, in the current transaction."""
+    pool = Pool()
+    User = pool.get('res.user')
+    Officer = pool.get('gov.agency.officer')
+    ModelData = pool.get('ir.model.data')
+    group = ModelData.get_id('gov_fee', 'group_accountant')
+    users = {}
+    for login, agency in [('accountant_a', 'desk_a'),
+            ('accountant_b', 'desk_b')]:
+        user = User(login=login, name=login, groups=[group])
+        user.save()
+        Officer.create([{'user': user.id, 'agency': world[agency].id}])
+        users[login] = user
+    return users
+
+
+def set_fees(procedure, fees, before_reception=None, form_fields=()):
+    """Replace the fee schedule of procedure (back to draft, then
+    published again). fees: dicts of gov.procedure.fee values, each with
+    an optional 'exemptions' list of dicts; form_fields: eForm fields
+    (dicts) added first, for the quantities and the exemptions."""
+    pool = Pool()
+    Procedure = pool.get('gov.procedure')
+    Fee = pool.get('gov.procedure.fee')
+    FormField = pool.get('gov.procedure.form_field')
+    procedure = Procedure(procedure.id)
+    if procedure.state != 'draft':
+        Procedure.draft([procedure])
+    if form_fields:
+        FormField.create([dict(f, procedure=procedure.id)
+                for f in form_fields])
+    Fee.delete(list(procedure.fees))
+    values = []
+    for fee in fees:
+        fee = dict(fee)
+        exemptions = fee.pop('exemptions', [])
+        fee.setdefault('kind', 'fee')
+        fee['amount'] = Decimal(fee['amount'])
+        fee['procedure'] = procedure.id
+        if exemptions:
+            fee['exemptions'] = [('create', exemptions)]
+        values.append(fee)
+    Fee.create(values)
+    if before_reception is not None:
+        Procedure.write([procedure], {
+                'fee_due_before_reception': before_reception})
+    Procedure.publish([procedure])
+    return Procedure(procedure.id)
+
+
+# A schedule exercising what the lines depend on (R-FEE-1, R-FEE-4): an
+# exemption ticked in the eForm, a quantity from the eForm, a conditional
+# line, a reduction, and lines due on collection of the result.
+FORM_FIELDS = [
+    {'name': 'so_ban_sao', 'string': "Số bản sao", 'type_': 'integer'},
+    {'name': 'dung_han', 'string': "Đăng ký đúng hạn", 'type_': 'boolean'},
+    {'name': 'ho_ngheo', 'string': "Hộ nghèo", 'type_': 'boolean'},
+    ]
+SCHEDULE = [
+    {'kind': 'fee', 'amount': '50000', 'condition': "Lệ phí đăng ký",
+        'payment_time': 'before',
+        'exemptions': [{
+                'reason': "Đăng ký khai sinh đúng hạn",
+                'legal_basis': "Điều 11 Luật Hộ tịch 2014",
+                'rate': Decimal(100), 'form_field': 'dung_han'}]},
+    {'kind': 'charge', 'amount': '8000', 'condition': "Mỗi bản sao",
+        'quantity_field': 'so_ban_sao', 'payment_time': 'before'},
+    {'kind': 'postal', 'amount': '30000',
+        'condition': "Trả kết quả qua bưu điện", 'conditional': True,
+        'payment_time': 'on_collection'},
+    {'kind': 'charge', 'amount': '20000', 'condition': "Phí thẩm định",
+        'payment_time': 'on_collection',
+        'exemptions': [{
+                'reason': "Hộ nghèo", 'legal_basis': "Nghị quyết HĐND tỉnh",
+                'rate': Decimal(50), 'form_field': 'ho_ngheo'}]},
+    ]
+# 50.000 before submission, 20.000 on collection.
+SIMPLE = [
+    {'kind': 'fee', 'amount': '50000', 'condition': "Lệ phí",
+        'payment_time': 'before'},
+    {'kind': 'charge', 'amount': '20000', 'condition': "Phí",
+        'payment_time': 'on_collection'},
+    ]
+
+
+def to_result_ready(dossier):
+    """Take a submitted or received dossier of P1 to result_ready, as
+    server code (root): receive, process, forward, approve."""
+    Dossier = Pool().get('gov.dossier')
+    dossier = Dossier(dossier.id)
+    if dossier.state in {'draft', 'submitted'}:
+        Dossier.receive([dossier])
+    for method in ['process', 'forward', 'approve']:
+        getattr(Dossier, method)([Dossier(dossier.id)])
+    dossier = Dossier(dossier.id)
+    assert dossier.state == 'result_ready', dossier.state
+    return dossier
