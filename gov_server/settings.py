@@ -12,7 +12,8 @@ VAR = ROOT / 'var'
 DEFAULT_CONFIG = ROOT / 'config' / 'trytond.conf'
 
 # Our modules, activated or updated by gov_server.setup_db.
-MODULES = ['gov_agency', 'gov_procedure', 'gov_dossier', 'gov_portal']
+MODULES = ['gov_agency', 'gov_procedure', 'gov_dossier', 'gov_portal',
+    'gov_fee']
 
 # The demo's passwords (README, "Demo accounts"); change them before any
 # real use.

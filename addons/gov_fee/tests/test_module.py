@@ -1,11 +1,12 @@
 # This file is part of the Đắk Nông one-stop public service platform.
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
-from .tools import FeeModuleTestCase
+from trytond.tests.test_tryton import ModuleTestCase
 
 
-class GovFeeTestCase(FeeModuleTestCase):
+class GovFeeTestCase(ModuleTestCase):
     "Tryton's automatic checks of gov_fee (views, access, buttons…)."
+    module = 'gov_fee'
 
 
-del FeeModuleTestCase
+del ModuleTestCase

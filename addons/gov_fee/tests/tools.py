@@ -3,28 +3,15 @@
 # copyright notices and license terms.
 """What the tests of gov_fee share.
 
-``registered()`` makes trytond know the module while the project does not
-list it yet among its entry points (pyproject.toml): for the duration of
-a test class, an entry point ``gov_fee`` is added to those trytond reads,
-and the module's classes are registered in the pool if it started
-without them. Once the entry point is installed, it does nothing.
-
 ``FeeTestCase`` is gov_dossier's DossierTestCase (the world of
 ``dossier_fixtures``: agencies, users, procedure P1, committed once per
 class) on a database where gov_fee is activated, dropped afterwards so
 that the other modules' tests never meet gov_fee."""
 import unittest
-from contextlib import contextmanager
 from decimal import Decimal
-from importlib import metadata
 
-from trytond import modules as tryton_modules
-from trytond import tools
-from trytond.const import MODULES_GROUP
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    DB_NAME, ModuleTestCase, activate_module, drop_db)
-from trytond.tools import misc
+from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
 from trytond.transaction import Transaction
 
 from gov_dossier.tests import dossier_fixtures
@@ -33,79 +20,15 @@ from gov_dossier.tests.dossier_fixtures import DossierTestCase, make_world
 MODULE = 'gov_fee'
 
 
-class _WithModule:
-    """What trytond's entry_points() returns, with gov_fee's entry point
-    added to the selections it matches."""
-
-    def __init__(self, original):
-        self._original = original
-        self._extra = metadata.EntryPoint(
-            name=MODULE, value=MODULE, group=MODULES_GROUP)
-
-    def select(self, **params):
-        selected = list(self._original.select(**params))
-        if self._extra.matches(**params):
-            selected.append(self._extra)
-        return metadata.EntryPoints(selected)
-
-    def __getattr__(self, name):
-        return getattr(self._original, name)
-
-
-@contextmanager
-def registered():
-    "Make trytond see gov_fee (see the module docstring)."
-    original = misc.entry_points
-    if original().select(group=MODULES_GROUP, name=MODULE):
-        yield
-        return
-    with_module = _WithModule(original())
-
-    def patched():
-        return with_module
-    misc.entry_points = tools.entry_points = patched
-    try:
-        if Pool._started and MODULE not in tryton_modules.MODULES:
-            # The pool started before: register as register_classes does.
-            for args, kwargs in tryton_modules.get_module_register(
-                    MODULE, with_test=Pool.test):
-                Pool.register(*args, **kwargs)
-            for args, kwargs in tryton_modules.get_module_register_mixin(
-                    MODULE, with_test=Pool.test):
-                Pool.register_mixin(*args, **kwargs)
-            tryton_modules.MODULES.append(MODULE)
-        yield
-    finally:
-        misc.entry_points = tools.entry_points = original
-
-
-class RegisteredMixin:
-    "Keep gov_fee known to trytond for the whole test class."
-
-    @classmethod
-    def setUpClass(cls):
-        context = registered()
-        context.__enter__()
-        cls.addClassCleanup(context.__exit__, None, None, None)
-        super().setUpClass()
-
-
-class FeeModuleTestCase(RegisteredMixin, ModuleTestCase):
-    module = MODULE
-
-
-class FeeTestCase(RegisteredMixin, DossierTestCase):
+class FeeTestCase(DossierTestCase):
     """DossierTestCase with gov_fee activated (on a database of its own,
     dropped afterwards)."""
 
     @classmethod
     def setUpClass(cls):
-        # RegisteredMixin first, then DossierTestCase's world on a database
-        # where gov_fee is activated: not the one its setUpClass would
-        # activate (and cache) for gov_dossier alone.
-        context = registered()
-        context.__enter__()
-        cls.addClassCleanup(context.__exit__, None, None, None)
+        # DossierTestCase's world on a database where gov_fee is activated:
+        # not the one its setUpClass would activate (and cache) for
+        # gov_dossier alone.
         unittest.TestCase.setUpClass.__func__(cls)
         drop_db()
         activate_module(MODULE)
