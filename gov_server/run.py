@@ -7,7 +7,11 @@ Production uses gunicorn with several workers instead (see README).
 Without `[gov] portal_url`, the links the server writes (e-mails, QR
 codes) use its own address, http://<host>:<port>. With `[gov] dev_mailbox`
 (config/trytond.conf), outgoing mail is kept in that folder and shown at
-/hop-thu-thu-nghiem (gov_server/devmail.py).
+/hop-thu-thu-nghiem (gov_server/devmail.py). With `[gov] sandboxes`
+(config/trytond.conf), the stand-ins for third-party platforms named there
+(e.g. `payment`) are started first by gov_server.sandboxes — the one place
+that starts them — and the configuration is pointed at them; they stop
+with the server.
 """
 import argparse
 
@@ -24,6 +28,28 @@ def own_url(host, port):
     return f'http://{host}:{port}'
 
 
+# What `make run` prints of each sandbox: its name, what to do there.
+SANDBOX_NAMES = {
+    'payment': ('Cổng thanh toán thử nghiệm (sandbox payment platform)',
+        'no account: its page has Thanh toán / Hủy / Giao dịch lỗi'),
+    }
+
+
+def start_sandboxes(config):
+    """Start the sandboxes named by `[gov] sandboxes` (comma-separated;
+    development only) and point the configuration at them before the
+    application reads it. {name: URL} of those started."""
+    names = [n.strip() for n in (config.get(
+                'gov', 'sandboxes', default='') or '').split(',')
+        if n.strip()]
+    if not names:
+        return {}
+    from gov_server import sandboxes
+    started = sandboxes.start_all(config, names=names)
+    sandboxes.apply(config)
+    return started
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--host', default='127.0.0.1')
@@ -37,6 +63,7 @@ def main(argv=None):
     url = own_url(args.host, args.port)
     if not config.get('gov', 'portal_url', default=None):
         config.set('gov', 'portal_url', url)
+    started = start_sandboxes(config)
 
     from gov_server.data_load import print_accounts
     from gov_server.wsgi import application
@@ -49,6 +76,11 @@ def main(argv=None):
         print(f'Hộp thư thử nghiệm (development mailbox): {url}'
             f'{devmail.PATH} — {devmail.DIRECTORY}')
     print_accounts(url)
+    for name, sandbox_url in started.items():
+        label, hint = SANDBOX_NAMES.get(name, (name, ''))
+        print(f'{label}: {sandbox_url} — {hint}')
+    if started:
+        print()
     run_simple(args.host, args.port, application, threaded=True,
         use_reloader=False)
 

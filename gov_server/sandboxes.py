@@ -72,10 +72,11 @@ _running = {}
 def _option(config, section, option):
     if config is None:
         return None
-    if isinstance(config, Mapping):
-        return (config.get(section) or {}).get(option)
+    # A ConfigParser is a Mapping too: asked first.
     if isinstance(config, configparser.RawConfigParser):
         return config.get(section, option, fallback=None)
+    if isinstance(config, Mapping):
+        return (config.get(section) or {}).get(option)
     return config.get(section, option, default=None)  # trytond.config
 
 

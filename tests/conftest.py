@@ -5,6 +5,11 @@ then gov_server.run), on a free port, with its own throw-away database: a
 SQLite file in a temporary folder, or — in the PostgreSQL pass of the test
 command (GOV_TEST_BACKEND=postgresql) — a new PostgreSQL database dropped
 afterwards.
+
+The sandboxes (gov_server.sandboxes: the payment platform) are started by
+the test process itself, before the server, and the server's configuration
+points at them (`[gov_fee]`); `live_server.sandboxes` is {name: URL}. They
+stop with the server.
 """
 import configparser
 import json
@@ -18,6 +23,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+
+from gov_server import sandboxes
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -118,6 +125,13 @@ def live_server(tmp_path_factory):
     parser.set('email', 'from', 'no-reply@dichvucong.example')
     # The sink replaces make run's development mailbox.
     parser.remove_option('gov', 'dev_mailbox')
+    # The sandboxes run here, not in the server (make run's [gov]
+    # sandboxes), so that the tests know them; the server is configured
+    # with them before it starts.
+    parser.remove_option('gov', 'sandboxes')
+    sandbox_log = open(tmp / 'sandboxes.log', 'wb')
+    sandbox_urls = sandboxes.start_all(parser, log=sandbox_log)
+    sandboxes.apply(parser)
     if backend == 'postgresql':
         parser.set('database', 'uri', os.environ['TRYTOND_DATABASE_URI'])
     conf = tmp / 'trytond.conf'
@@ -135,6 +149,7 @@ def live_server(tmp_path_factory):
         env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f'http://127.0.0.1:{port}'
     server = LiveServer(url, database, env, mails)
+    server.sandboxes = sandbox_urls
     try:
         for _ in range(120):
             if process.poll() is not None:
@@ -155,6 +170,8 @@ def live_server(tmp_path_factory):
             process.kill()
         log.close()
         mails.stop()
+        sandboxes.stop_all()
+        sandbox_log.close()
         if backend == 'postgresql':
             subprocess.run(['dropdb', '-h', '/var/run/postgresql',
                     '--if-exists', database], check=False)
