@@ -9,6 +9,16 @@ demo officers (motcua, chuyenvien, truongphong, lanhdao) when they exist,
 so that codes, due dates, steps, history and timeliness are the system's
 own. The applicants are fictitious; their identification numbers only have
 the right shape.
+
+Fees (gov_fee): the fee lines are the procedures' own, copied by the
+workflow. A dossier is returned ('done') only once its fees are paid: the
+one-stop officer (motcua) records the cash taken at the desk
+(gov.fee.payment.record, method desk) — at reception for the dossiers
+marked `paid: 'reception'` in PLAN (the desk takes the fee with the
+paper dossier), otherwise when the result is handed over. The other
+fee-bearing dossiers are left due; a dossier rejected after its fee was
+paid gets its refund proposed, and the accountant (ketoan) approves one
+(`refund: 'approved'`).
 """
 import datetime as dt
 from decimal import Decimal
@@ -40,7 +50,9 @@ ORGANISATIONS = [
     ("Hộ kinh doanh Cà phê Đắk Nông", '0100109106-001', "Trần Thị Hoa"),
     ]
 # (procedure code, receiving agency, channel, state reached, started
-# working days ago, options)
+# working days ago, options). Options: paid = 'reception' (the fee is
+# paid at the desk when the dossier is received), refund = 'approved' (the
+# refund of a rejected dossier is approved by the accountant).
 PLAN = [
     ('1.009974', DESK, 'online', 'draft', 0, {}),
     ('2.000720', DESK, 'online', 'draft', 0, {'organisation': 1}),
@@ -61,7 +73,8 @@ PLAN = [
     ('H16.TAM.015', DESK, 'postal', 'received', 2, {}),
     ('1.013831', LAND_OFFICE, 'desk', 'received', 1, {}),
     ('1.009974', DESK, 'online', 'processing', 3, {}),
-    ('1.009974', DESK, 'desk', 'processing', 9, {}),  # due about now
+    ('1.009974', DESK, 'desk', 'processing', 9,
+        {'paid': 'reception'}),  # due about now
     ('2.000620', DESK, 'online', 'processing', 12, {}),  # overdue
     ('H16.TAM.024', DESK, 'desk', 'processing', 5, {'forward': True}),
     ('1.009974', DESK, 'online', 'processing', 4,
@@ -72,12 +85,18 @@ PLAN = [
     ('1.000804', DESK, 'desk', 'result_ready', 8, {}),
     ('H16.TAM.007', DESK, 'desk', 'result_ready', 1, {}),
     ('2.000720', DESK, 'online', 'done', 10, {'early': True}),
-    ('1.009974', DESK, 'desk', 'done', 20, {}),  # on the due date
+    ('1.009974', DESK, 'desk', 'done', 20,
+        {'paid': 'reception'}),  # on the due date
     ('2.000620', DESK, 'postal', 'done', 18, {'late': 2}),
     ('1.001193', COMMUNE, 'online', 'done', 6, {}),
     ('H16.TAM.015', DESK, 'online', 'done', 11, {'early': True}),
     ('2.000720', DESK, 'desk', 'rejected', 3,
-        {'reason': "Ngành nghề đăng ký thuộc danh mục cấm kinh doanh."}),
+        {'reason': "Ngành nghề đăng ký thuộc danh mục cấm kinh doanh.",
+            'paid': 'reception'}),
+    ('1.009974', DESK, 'desk', 'rejected', 7,
+        {'reason': "Thửa đất thuộc hành lang bảo vệ công trình thủy lợi, "
+            "không đủ điều kiện cấp phép xây dựng.", 'paid': 'reception',
+            'refund': 'approved'}),
     ('1.009974', DESK, 'online', 'withdrawn', 4,
         {'reason': "Người nộp không còn nhu cầu xây dựng."}),
     ]
@@ -157,7 +176,7 @@ def load_demo_dossiers(pool):
     agencies = {a.code: a for a in Agency.search([])}
     users = {u.login: u.id for u in User.search([
                 ('login', 'in', ['motcua', 'chuyenvien', 'truongphong',
-                        'lanhdao'])])}
+                        'lanhdao', 'ketoan'])])}
     citizens = _citizens(pool)
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     today = Calendar.to_local(now).date()
@@ -220,8 +239,37 @@ def load_demo_dossiers(pool):
         _advance(pool, dossier, state, channel, start, now, options,
             acting, agencies)
     _drop_stale_notices(transaction, Dossier)
+    _receipts_in_time_order(pool)
     return f'{created} demo dossiers ({skipped} skipped: procedure or ' \
         'agency missing)'
+
+
+def _receipts_in_time_order(pool):
+    """The history is played dossier by dossier, not in time order: the
+    receipt numbers each agency's book gave the demo's payments are handed
+    out again in the order the payments were made, so that the book reads
+    as a cashier's would (the same numbers, none added or skipped)."""
+    Payment = pool.get('gov.fee.payment')
+    payments = Payment.search([('state', '=', 'paid')])
+    by_agency = {}
+    for payment in payments:
+        by_agency.setdefault(payment.agency.id, []).append(payment)
+    moves = []
+    for records in by_agency.values():
+        numbers = sorted(p.receipt_number for p in records)
+        records.sort(key=lambda p: (p.paid_date, p.id))
+        moves.extend((p, n) for p, n in zip(records, numbers)
+            if p.receipt_number != n)
+    if not moves:
+        return
+    # Through free numbers first: receipt numbers are unique.
+    for step in range(2):
+        args = []
+        for payment, number in moves:
+            args.extend(([payment], {
+                        'receipt_number': number + ('~' if not step else ''),
+                        }))
+        Payment.write(*args)
 
 
 def _drop_stale_notices(transaction, Dossier):
@@ -253,6 +301,9 @@ def _advance(pool, dossier, state, channel, start, now, options, acting,
     if channel == 'desk':
         with acting('motcua'):
             Dossier.receive([dossier], at=moment)
+            if options.get('paid') == 'reception':
+                moment = later(moment, 0.2)
+                _pay_at_desk(pool, dossier, moment)
     else:
         Dossier.submit([dossier], at=moment)
         if state == 'submitted':
@@ -285,6 +336,12 @@ def _advance(pool, dossier, state, channel, start, now, options, acting,
     if state == 'rejected':
         with acting('motcua'):
             Dossier.reject([dossier], reason=reason, at=later(moment, 1))
+        if options.get('refund') == 'approved':
+            Refund = pool.get('gov.fee.refund')
+            with acting('ketoan'):
+                Refund.approve(Refund.search([
+                            ('dossier', '=', dossier.id),
+                            ('state', '=', 'draft')]))
         return
     if state == 'withdrawn':
         with acting('motcua'):
@@ -343,7 +400,22 @@ def _advance(pool, dossier, state, channel, start, now, options, acting,
     if state == 'done':
         returned = later(ready, 4)
         with acting('motcua'):
+            # The fees still due are paid when the result is handed over.
+            _pay_at_desk(pool, dossier, later(ready, 3.9))
             Dossier.done([Dossier(dossier.id)], at=returned)
+
+
+def _pay_at_desk(pool, dossier, at):
+    """The one-stop officer records the cash paid at the desk for what the
+    dossier still owes, if anything."""
+    Dossier = pool.get('gov.dossier')
+    Payment = pool.get('gov.fee.payment')
+    dossier = Dossier(dossier.id)
+    due = Dossier.get_fee_amounts([dossier])[dossier.id]['due']
+    if due > 0:
+        Payment.record(dossier, 'desk', due,
+            payer_name=dossier.submitter_name or dossier.applicant_name,
+            at=at)
 
 
 def _forward_once(Dossier, dossier, at):

@@ -301,10 +301,12 @@ class Payment(ModelSQL, ModelView):
     # ----------------------------------------------------------- methods
     @classmethod
     def record(cls, dossier, method, amount, payer_name=None,
-            reference=None):
+            reference=None, at=None):
         """A payment taken by an officer (desk, postal service; a transfer
-        seen by the accountant): paid now, with its receipt number. The
-        amount is at most what the dossier still owes."""
+        seen by the accountant): paid now — or at `at` (naive UTC) for a
+        payment entered afterwards, as the transitions take it — with its
+        receipt number. The amount is at most what the dossier still
+        owes."""
         Dossier = Pool().get('gov.dossier')
         dossier = Dossier(int(dossier))
         cls._check_role(method, dossier)
@@ -336,7 +338,8 @@ class Payment(ModelSQL, ModelView):
                         'provider_reference': reference,
                         'payer_name': payer_name,
                         }])
-            cls._pay(payment, received_by=Transaction().user or None)
+            cls._pay(payment, received_by=Transaction().user or None,
+                at=at)
             return cls(payment.id)
 
     @classmethod
@@ -419,11 +422,13 @@ class Payment(ModelSQL, ModelView):
             return cls(payment.id)
 
     @classmethod
-    def _pay(cls, payment, reference=None, received_by=None, **values):
-        "Mark paid now, with the next receipt number of its agency and year."
+    def _pay(cls, payment, reference=None, received_by=None, at=None,
+            **values):
+        """Mark paid now (or at `at`), with the next receipt number of its
+        agency and year."""
         pool = Pool()
         ReceiptSequence = pool.get('gov.fee.receipt.sequence')
-        now = cls._now()
+        now = at or cls._now()
         number = ReceiptSequence.next_number(payment.agency, now)
         values.update({
                 'state': 'paid',
