@@ -96,6 +96,9 @@ def mask_name(name):
 
 # -------------------------------------------------------------- templates
 
+# The portal's templates, then those of the modules adding pages
+# (add_template_folder): their pages extend base.html and import
+# macros.html like the portal's own.
 ENV = Environment(
     loader=FileSystemLoader(str(HERE / 'templates')),
     autoescape=select_autoescape(['html', 'xml'], default=True),
@@ -108,6 +111,18 @@ ENV.filters.update({
         'days': format_days,
         'mask': mask_name,
         })
+
+
+def add_template_folder(path):
+    """Let the portal's renderer find the templates of another module's
+    pages (e.g. gov_fee/templates), after its own. A page template of the
+    portal may offer a place for them: ``{% include 'x.html' ignore
+    missing %}`` renders a module's x.html there when it is installed."""
+    path = str(Path(path).resolve())
+    if path not in ENV.loader.searchpath:
+        ENV.loader.searchpath.append(path)
+        if ENV.cache is not None:
+            ENV.cache.clear()
 
 
 def _static_version():
