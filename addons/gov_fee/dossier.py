@@ -130,6 +130,14 @@ class Dossier(metaclass=PoolMeta):
                     self, fee, quantity, amount, data))
         return lines
 
+    @classmethod
+    def preview_fee_lines(cls, procedure, form_data=None):
+        """The lines a dossier of procedure with this eForm data would owe
+        (compute_fee_lines on an unsaved dossier): what the portal shows
+        on the procedure's page and while the form is filled in."""
+        return cls(procedure=procedure,
+            form_data=dict(form_data or {})).compute_fee_lines()
+
     def owed_fee_lines(self):
         """The lines the dossier owes: its own once fixed; for a draft,
         those its procedure and eForm give now (compute_fee_lines)."""
@@ -225,6 +233,19 @@ class Dossier(metaclass=PoolMeta):
             }
         return {name: {d.id: amounts.get(d.id, {}).get(keys[name])
                 for d in dossiers} for name in names}
+
+    def get_payment_summary(self):
+        """What the citizen is told of her dossier's fees on the portal:
+        dict(total, paid, due, due_now, payment_state, can_pay). can_pay:
+        something is due now and it may be paid online or by transfer
+        (a submitted dossier, not closed) — the one rule of the "Thanh
+        toán" button."""
+        amounts = self.get_fee_amounts([self])[self.id]
+        amounts = dict(amounts)
+        amounts['can_pay'] = bool(self.code and self.state != 'draft'
+            and self.state not in CLOSED_STATES
+            and amounts['due_now'] > 0)
+        return amounts
 
     @classmethod
     def update_payment_state(cls, dossiers):

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
-from trytond.pool import PoolMeta
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 
 from gov_procedure.exceptions import ProcedureStateError
@@ -146,3 +146,13 @@ class Procedure(metaclass=PoolMeta):
     @classmethod
     def default_fee_due_before_reception(cls):
         return False
+
+    def total_fee(self, payment_time=None, data=None):
+        """The sum in đồng of what a dossier with this eForm data owes,
+        exemptions deducted: the lines of Dossier.preview_fee_lines (the
+        one computation), so that the portal's totals are what the dossier
+        will owe."""
+        Dossier = Pool().get('gov.dossier')
+        return sum((line.amount for line in Dossier.preview_fee_lines(
+                        self, data)
+                if payment_time in {None, line.payment_time}), Decimal(0))

@@ -30,6 +30,7 @@ class DossierFee(_ChildCheckMixin, ModelSQL, ModelView):
         help="The line of the procedure's fee schedule it was copied from.")
     kind = fields.Selection(
         'get_kinds', "Kind", required=True, readonly=True, sort=False)
+    kind_string = kind.translated('kind')
     description = fields.Char("Description", readonly=True)
     quantity = fields.Integer("Quantity", readonly=True)
     unit_amount = fields.Numeric(

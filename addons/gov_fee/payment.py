@@ -171,11 +171,17 @@ class Payment(ModelSQL, ModelView):
         "Receipt Number", readonly=True,
         help="<agency code>/<year>/<number>, without gaps per agency and "
         "year.")
+    receipt_token = fields.Char(
+        "Receipt Token", readonly=True, strip=False,
+        help="Random, given with the receipt number: the QR code of the "
+        "receipt opens the portal's page verifying it (/bien-lai/<token>); "
+        "the sequential number is never enough to find a receipt.")
     note = fields.Text("Note")
 
     @classmethod
     def __setup__(cls):
         cls.order_code.search_unaccented = False
+        cls.receipt_token.search_unaccented = False
         cls.receipt_number.search_unaccented = False
         super().__setup__()
         t = cls.__table__()
@@ -183,6 +189,8 @@ class Payment(ModelSQL, ModelView):
             ('order_code_uniq', Unique(t, t.order_code),
                 'gov_fee.msg_payment_order_unique'),
             ('receipt_number_uniq', Unique(t, t.receipt_number),
+                'gov_fee.msg_payment_receipt_unique'),
+            ('receipt_token_uniq', Unique(t, t.receipt_token),
                 'gov_fee.msg_payment_receipt_unique'),
             ]
         cls._sql_indexes.update({
@@ -226,6 +234,56 @@ class Payment(ModelSQL, ModelView):
     def generate_order_code(cls):
         return ORDER_PREFIX + ''.join(
             secrets.choice(ORDER_ALPHABET) for _ in range(12))
+
+    @classmethod
+    def generate_receipt_token(cls):
+        "128 random bits, URL-safe: what the receipt's QR code carries."
+        return secrets.token_urlsafe(16)
+
+    def get_receipt_url(self):
+        """The portal's page verifying the receipt (its QR code), at the
+        portal's configured address; None before it is paid."""
+        from gov_agency.public import public_url
+        if self.state != 'paid' or not self.receipt_token:
+            return None
+        return f'{public_url()}/bien-lai/{self.receipt_token}'
+
+    @classmethod
+    def find_receipt(cls, token):
+        """The paid payment whose receipt token is token, else None: what
+        the public verification page may show of it is
+        receipt_public_facts()."""
+        if (not isinstance(token, str) or not 16 <= len(token) <= 64):
+            return None
+        with without_check_access():
+            payments = cls.search([
+                    ('receipt_token', '=', token),
+                    ('state', '=', 'paid'),
+                    ], limit=1)
+        return payments[0] if payments else None
+
+    def receipt_public_facts(self):
+        """What anyone holding the receipt may read on the portal: nothing
+        personal (no payer, no applicant)."""
+        return {
+            'number': self.receipt_number,
+            'amount': self.amount,
+            'dossier_code': self.dossier.code,
+            'procedure': self.dossier.procedure.name,
+            'agency': self.agency.name,
+            'paid_date': self.paid_date,
+            'method': self.method,
+            }
+
+    @classmethod
+    def find_order(cls, order_code):
+        "The payment of the gateway's order id, else None."
+        if not isinstance(order_code, str) or not order_code:
+            return None
+        with without_check_access():
+            payments = cls.search(
+                [('order_code', '=', order_code)], limit=1)
+        return payments[0] if payments else None
 
     @classmethod
     def _now(cls):
@@ -434,6 +492,7 @@ class Payment(ModelSQL, ModelView):
                 'state': 'paid',
                 'paid_date': now,
                 'receipt_number': number,
+                'receipt_token': cls.generate_receipt_token(),
                 })
         if reference:
             values['provider_reference'] = reference
