@@ -23,3 +23,7 @@ class RefundError(UserError):
 
 class FeeAccessError(AccessError):
     "Payments and refunds change through their methods and buttons only."
+
+
+class StatementError(UserError):
+    "A bank statement file or line cannot be imported or assigned."

@@ -4,11 +4,12 @@
 from trytond.pool import PoolMeta
 
 # Scoped to the agencies whose dossiers the user sees.
-AGENCY_SCOPED = {'gov.fee.payment', 'gov.fee.refund'}
+AGENCY_SCOPED = {
+    'gov.fee.payment', 'gov.fee.refund', 'gov.fee.statement.line'}
 
 
 class Rule(metaclass=PoolMeta):
-    """The record rules of payments and refunds use
+    """The record rules of payments, refunds and bank statement lines use
     Eval('dossier_agencies') as the dossiers' rule does: the user's agency
     subtree and the agencies its one-stop desks serve."""
     __name__ = 'ir.rule'
