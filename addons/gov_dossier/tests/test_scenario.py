@@ -14,7 +14,7 @@ import unittest
 
 import pytest
 
-from trytond.tests.test_tryton import load_doc_tests
+from trytond.tests.test_tryton import drop_db, load_doc_tests
 
 
 def load_tests(*args, **kwargs):
@@ -30,6 +30,11 @@ def _scenarios():
     ids=lambda case: os.path.basename(case._dt_test.filename))
 def test_scenario(scenario):
     "Run one scenario file; a failing example fails with doctest's report"
+    # The module tests run before keep the test database open in this
+    # process (connection pool, cache listener); activate_modules restores
+    # it from its template by dropping it, which PostgreSQL refuses while
+    # it is in use.
+    drop_db()
     scenario.setUp()
     try:
         scenario.runTest()
