@@ -51,8 +51,8 @@ def settled_lines(payment):
         description = ' — '.join(filter(None, [
                     kinds.get(line.kind, line.kind), line.description]))
         if line.exemption_reason:
-            description += f' (giảm {line.exemption_rate.normalize()}%: ' \
-                f'{line.exemption_reason})'
+            description += (f' (giảm {float(line.exemption_rate):g}%: '
+                f'{line.exemption_reason})')
         whole = part == line.amount
         result.append({
                 'description': description + ('' if whole

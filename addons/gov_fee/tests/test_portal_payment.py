@@ -26,7 +26,7 @@ from gov_dossier.tests.tools import (
 
 from ..gateway import FakePaymentGateway, sign
 from ..vietqr import parse
-from .tools import SIMPLE, FeeTestCase, set_fees
+from .tools import FORM_FIELDS, SCHEDULE, SIMPLE, FeeTestCase, set_fees
 
 PORTAL = 'https://dichvucong.daknong.gov.vn'
 MON = local(2025, 3, 3, 9, 0)
@@ -57,12 +57,15 @@ class PortalPaymentTestCase(FeeTestCase):
         pool = Pool()
         Dossier = pool.get('gov.dossier')
         Agency = pool.get('gov.agency')
-        from gov_dossier.tests.dossier_fixtures import make_world
+        from gov_dossier.tests.dossier_fixtures import (
+            make_procedure, make_world)
         world = make_world()
         # The receipt is printed in Vietnamese (gov_agency.l10n.LANGUAGE).
         load_vietnamese(('gov_agency', 'gov_procedure', 'gov_dossier',
                 'gov_fee'))
         set_fees(world.procedure, SIMPLE)
+        set_fees(make_procedure(world.agencies, code='P2'), SCHEDULE,
+            form_fields=FORM_FIELDS)
         Agency.write([world['desk_a']], {
                 'bank_bin': '970415',
                 'bank_name': "VietinBank — Chi nhánh Đắk Nông",
@@ -325,6 +328,28 @@ class PortalPaymentTestCase(FeeTestCase):
         self.assertTrue(qr.dynamic)
         for text in ['113366668888', code, '50.000', 'VietinBank']:
             self.assertIn(text, html)
+
+    def test_exemptions_before_submission(self):
+        "R-FEE-1, R-FEE-4: the procedure page and the form show the exemptions with their legal basis and the total the dossier will owe"
+        html = Client(app).get('/thu-tuc/P2').get_data(as_text=True)
+        for text in ["Đăng ký khai sinh đúng hạn", "Điều 11 Luật Hộ tịch 2014",
+                "Hộ nghèo", "giảm 50%", "Nghị quyết HĐND tỉnh"]:
+            self.assertIn(text, html)
+        an = self.client('an')
+        html = an.get('/nop-ho-so/P2').get_data(as_text=True)
+        self.assertIn("Điều 11 Luật Hộ tịch 2014", html)
+
+        def total(**args):
+            query = '&'.join(f'f_{k}={v}' for k, v in args.items())
+            response = an.get(f'/nop-ho-so/P2/le-phi?{query}')
+            self.assertEqual(response.status_code, 200)
+            return response.json['total'].replace('\u00a0', ' ')
+        # 50.000 + 8.000 × 1 before, 20.000 on collection.
+        self.assertEqual(total(), '78.000 đ')
+        self.assertEqual(total(so_ban_sao=3), '94.000 đ')
+        # Registered on time: the 50.000 waived, as the dossier computes.
+        self.assertEqual(total(so_ban_sao=3, dung_han='1'), '44.000 đ')
+        self.assertEqual(total(dung_han='1', ho_ngheo='1'), '18.000 đ')
 
     def test_agency_bank_account_validated(self):
         "R-FEE-2: the agency's bank account: a 6-digit BIN, an account of letters and digits, all four fields"
