@@ -155,6 +155,7 @@ def test_citizen_pays_online_and_downloads_the_receipt(desktop, fee_portal,
     assert '50.000 đ' in fees and 'Khi nộp hồ sơ' in fees
     page.goto(f'/nop-ho-so/{PROCEDURE}')
     assert page.inner_text('#fee-total').replace('\u00a0', ' ') == '50.000 đ'
+    assert 'khi nộp hồ sơ' in page.inner_text('#fees')
 
     code = submit(portal)
     # The desk receives it, the agency makes the result; returning it is

@@ -141,7 +141,10 @@ def fee_view(portal, procedure, data):
                 note = _('chỉ thu trong trường hợp này')
         lines.append({'id': fee.id, 'text': text, 'note': note,
                 'label': ' — '.join(filter(None,
-                        [fee.kind_string, fee.condition]))})
+                        [fee.kind_string, fee.condition])),
+                # When it falls due: at submission or with the result.
+                'when': (_('Khi nộp hồ sơ') if fee.payment_time == 'before'
+                    else _('Khi nhận kết quả'))})
     total = procedure.total_fee(data=data)
     return {
         'lines': lines,
