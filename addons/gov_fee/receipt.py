@@ -115,3 +115,20 @@ class FeeReceipt(Report):
             'verify_url': url,
             'qr': qr_svg(url),
             }
+
+
+class DossierFeeReceipt(FeeReceipt):
+    """The receipts of a dossier's paid payments, printed from the dossier
+    (its Print menu in sao)."""
+    __name__ = 'gov.dossier.fee_receipt'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        payments = [p for dossier in records
+            for p in sorted(dossier.payments,
+                key=lambda p: (p.paid_date or p.create_date, p.id))
+            if p.state == 'paid']
+        if not payments:
+            raise PaymentError(gettext('gov_fee.msg_receipt_none',
+                    dossiers=', '.join(d.rec_name for d in records)))
+        return super().get_context(payments, header, data)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from werkzeug.test import Client
 
 from trytond.pool import Pool
-from trytond.tests.test_tryton import DB_NAME
+from trytond.tests.test_tryton import DB_NAME, with_transaction
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
@@ -78,7 +78,7 @@ class PortalPaymentTestCase(FeeTestCase):
             cls.ids[name] = user.id
         dossiers = {}
         for key, owner in [('a1', 'an'), ('a2', 'an'), ('a3', 'an'),
-                ('a4', 'an'), ('a5', 'an')]:
+                ('a4', 'an'), ('a5', 'an'), ('a6', 'an')]:
             dossier = make_dossier(world, web_user=cls.ids[owner])
             with at(MON):
                 Dossier.submit([dossier])
@@ -350,6 +350,28 @@ class PortalPaymentTestCase(FeeTestCase):
         # Registered on time: the 50.000 waived, as the dossier computes.
         self.assertEqual(total(so_ban_sao=3, dung_han='1'), '44.000 đ')
         self.assertEqual(total(dung_han='1', ho_ngheo='1'), '18.000 đ')
+
+    @with_transaction()
+    def test_receipts_printed_from_the_dossier(self):
+        "R-FEE-2: the desk prints a dossier's receipts from the dossier (Print menu), none before it is paid"
+        from trytond.exceptions import UserError
+        pool = Pool()
+        Dossier = pool.get('gov.dossier')
+        Payment = pool.get('gov.fee.payment')
+        Report = pool.get('gov.dossier.fee_receipt', type='report')
+        dossier, = Dossier.search([('code', '=', self.codes['a6'])])
+        with self.assertRaises(UserError):
+            Report.execute([dossier.id], {})
+        payment = Payment.record(dossier, 'desk', Decimal(50000),
+            payer_name="Nguyễn Thị Lan")
+        ext, content, _, _ = Report.execute([dossier.id], {})
+        self.assertEqual(ext, 'pdf')
+        text = pdf_text(content)
+        self.assertIn(f"Số biên lai: {payment.receipt_number}", text)
+        self.assertIn("Tiền mặt tại Bộ phận Một cửa", text)
+        self.assertEqual([t for image in pdf_to_images(content)
+                for t in decode_qr(image)],
+            [f'{PORTAL}/bien-lai/{payment.receipt_token}'])
 
     def test_agency_bank_account_validated(self):
         "R-FEE-2: the agency's bank account: a 6-digit BIN, an account of letters and digits, all four fields"
