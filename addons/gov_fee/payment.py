@@ -385,17 +385,8 @@ class Payment(ModelSQL, ModelView):
                         dossier=dossier.rec_name,
                         amount=format_amount(amount, short=True),
                         due=format_amount(due, short=True)))
-            payment, = cls.create([{
-                        'dossier': dossier.id,
-                        'agency': dossier.agency.id,
-                        'method': method,
-                        'amount': amount,
-                        'currency': CURRENCY,
-                        'state': 'pending',
-                        'order_code': cls.generate_order_code(),
-                        'provider_reference': reference,
-                        'payer_name': payer_name,
-                        }])
+            payment = cls._new_order(dossier, method, amount,
+                provider_reference=reference, payer_name=payer_name)
             cls._pay(payment, received_by=Transaction().user or None,
                 at=at)
             return cls(payment.id)
@@ -429,16 +420,22 @@ class Payment(ModelSQL, ModelView):
                     ], limit=1)
             if pending:
                 return pending[0]
-            payment, = cls.create([{
-                        'dossier': dossier.id,
-                        'agency': dossier.agency.id,
-                        'method': method,
-                        'amount': amount,
-                        'currency': CURRENCY,
-                        'state': 'pending',
-                        'order_code': cls.generate_order_code(),
-                        }])
-            return payment
+            return cls._new_order(dossier, method, amount)
+
+    @classmethod
+    def _new_order(cls, dossier, method, amount, **values):
+        "A pending payment of the dossier, with a new order code."
+        payment, = cls.create([{
+                    'dossier': dossier.id,
+                    'agency': dossier.agency.id,
+                    'method': method,
+                    'amount': amount,
+                    'currency': CURRENCY,
+                    'state': 'pending',
+                    'order_code': cls.generate_order_code(),
+                    **values,
+                    }])
+        return payment
 
     @classmethod
     def confirm(cls, payment, amount, currency, reference=None):

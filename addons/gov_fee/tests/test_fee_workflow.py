@@ -23,13 +23,6 @@ MON = local(2025, 3, 3, 9, 0)
 class FeeWorkflowTestCase(FeeTestCase):
     "R-FEE-2, R-FEE-3, R-FEE-4: fees in the workflow"
 
-    def submitted(self, world, **values):
-        Dossier = Pool().get('gov.dossier')
-        dossier = make_dossier(world, **values)
-        with at(MON):
-            Dossier.submit([dossier])
-        return reload(dossier)
-
     @with_transaction()
     def test_result_returned_only_once_paid(self):
         """R-FEE-2, R-FEE-4: "done" is refused while a fee is unpaid, with

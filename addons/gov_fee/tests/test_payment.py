@@ -25,13 +25,6 @@ MON = local(2025, 3, 3, 9, 0)
 class PaymentTestCase(FeeTestCase):
     "R-FEE-2: every payment reconciled to one dossier"
 
-    def submitted(self, world, **values):
-        Dossier = Pool().get('gov.dossier')
-        dossier = make_dossier(world, **values)
-        with at(MON):
-            Dossier.submit([dossier])
-        return reload(dossier)
-
     @with_transaction()
     def test_receipt_numbers_per_agency_and_year(self):
         """R-FEE-2: receipts numbered without gap per agency and year:

@@ -15,7 +15,7 @@ from trytond.tests.test_tryton import with_transaction
 
 from gov_agency.l10n import group_digits
 from gov_dossier.tests.dossier_fixtures import (
-    as_user, at, local, make_dossier, make_world, reload)
+    as_user, at, local, make_world, reload)
 from gov_dossier.tests.tools import dump, load_vietnamese, pdf_text
 
 from ..reconciliation import LABELS
@@ -62,13 +62,6 @@ def read_xlsx(data):
 
 class ReconciliationTestCase(FeeTestCase):
     "R-FEE-2: the daily reconciliation of an agency"
-
-    def submitted(self, world, agency='desk_a', moment=MON):
-        Dossier = Pool().get('gov.dossier')
-        dossier = make_dossier(world, agency=agency)
-        with at(moment):
-            Dossier.submit([dossier])
-        return reload(dossier)
 
     def day_of_payments(self, world, accountants):
         """On Monday at DESK-A: two desk payments, one collected by the

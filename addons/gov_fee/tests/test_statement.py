@@ -14,7 +14,7 @@ from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from gov_dossier.tests.dossier_fixtures import (
-    as_user, at, local, make_dossier, make_world, reload)
+    as_user, at, local, make_world, reload)
 from gov_dossier.tests.tools import load_vietnamese
 
 from ..statement_csv import normalize_code, parse, parse_amount
@@ -45,13 +45,6 @@ class StatementTestCase(FeeTestCase):
         accountants = add_accountant(world)
         set_fees(world.procedure, SIMPLE)
         return world, accountants
-
-    def submitted(self, world, agency='desk_a'):
-        Dossier = Pool().get('gov.dossier')
-        dossier = make_dossier(world, agency=agency)
-        with at(MON):
-            Dossier.submit([dossier])
-        return reload(dossier)
 
     def import_(self, user, agency, data):
         StatementLine = Pool().get('gov.fee.statement.line')

@@ -18,6 +18,8 @@ from gov_dossier.tests import dossier_fixtures
 from gov_dossier.tests.dossier_fixtures import DossierTestCase, make_world
 
 MODULE = 'gov_fee'
+# Monday 3 March 2025, 9:00 in Đắk Nông.
+MONDAY = dossier_fixtures.local(2025, 3, 3, 9, 0)
 
 
 class FeeTestCase(DossierTestCase):
@@ -48,6 +50,14 @@ class FeeTestCase(DossierTestCase):
         # world first.
         dossier_fixtures._SHARED.clear()
         unittest.TestCase.tearDownClass.__func__(cls)
+
+    def submitted(self, world, moment=MONDAY, **values):
+        "A new dossier of the world, submitted at moment (default MONDAY)."
+        Dossier = Pool().get('gov.dossier')
+        dossier = dossier_fixtures.make_dossier(world, **values)
+        with dossier_fixtures.at(moment):
+            Dossier.submit([dossier])
+        return dossier_fixtures.reload(dossier)
 
 
 def add_accountant(world):
