@@ -251,3 +251,33 @@ class Calendar(ModelView):
                 normal = dt.date.fromisoformat(iso).weekday() in week
                 count += int(working) - int(normal)
         return count
+
+    @classmethod
+    def add_working_hours(cls, start, hours, agency=None):
+        """The moment `hours` after start (naive UTC datetimes) when only
+        the hours of working days count: a result ready on Friday at 16:00
+        with 24 hours to go is due on Monday at 16:00, Tuesday when Monday
+        is a holiday (QĐ 04/2019, Điều 29.2, the postal handover)."""
+        if hours is None or hours < 0:
+            raise CalendarError(gettext(
+                    'gov_agency.msg_calendar_negative_days', days=hours))
+        tz, _, week = cls._settings(agency)
+        zone = ZoneInfo(tz)
+        special_days = cls._special_days()
+        local = cls.to_local(start, agency)
+        remaining = dt.timedelta(hours=float(hours))
+        day = local.date()
+        if not cls._is_working_day(day, week, special_days):
+            day = cls._next_working_day(day, week, special_days)
+            local = dt.datetime.combine(day, dt.time())
+        while True:
+            midnight = dt.datetime.combine(
+                local.date() + dt.timedelta(days=1), dt.time())
+            if local + remaining <= midnight:
+                local += remaining
+                break
+            remaining -= midnight - local
+            local = dt.datetime.combine(cls._next_working_day(
+                    local.date(), week, special_days), dt.time())
+        return (local.replace(tzinfo=zone).astimezone(dt.timezone.utc)
+            .replace(tzinfo=None))

@@ -16,11 +16,23 @@ class Cron(metaclass=PoolMeta):
                 "Warn Unit Heads of Dossiers About to Be Late"))
 
 
+# The models whose record rules read Eval('dossier_agencies'); other
+# modules add theirs with scope_by_dossier_agencies().
+DOSSIER_AGENCY_MODELS = {'gov.dossier'}
+
+
+def scope_by_dossier_agencies(*model_names):
+    """Let the record rules of these models use Eval('dossier_agencies'),
+    as the dossiers' rule does (payments, shipments…)."""
+    DOSSIER_AGENCY_MODELS.update(model_names)
+
+
 class Rule(metaclass=PoolMeta):
     """Record rules may also use Eval('user_id'): the current user (postal
     staff see the dossiers they submitted for any agency), and, on
-    dossiers, Eval('dossier_agencies'): the user's agency subtree and the
-    agencies its one-stop desks serve (routing.Agency.dossier_agencies)."""
+    dossiers and the models of DOSSIER_AGENCY_MODELS,
+    Eval('dossier_agencies'): the user's agency subtree and the agencies
+    its one-stop desks serve (routing.Agency.dossier_agencies)."""
     __name__ = 'ir.rule'
 
     @classmethod
@@ -33,7 +45,7 @@ class Rule(metaclass=PoolMeta):
     def _get_context(cls, model_name):
         context = super()._get_context(model_name)
         context['user_id'] = Transaction().user
-        if model_name == 'gov.dossier':
+        if model_name in DOSSIER_AGENCY_MODELS:
             context['dossier_agencies'] = cls._dossier_agencies()
         return context
 
@@ -41,7 +53,7 @@ class Rule(metaclass=PoolMeta):
     def _get_cache_key(cls, model_names):
         key = super()._get_cache_key(model_names)
         key = (*key, Transaction().user)
-        if 'gov.dossier' in model_names:
+        if DOSSIER_AGENCY_MODELS & set(model_names):
             key = (*key, cls._dossier_agencies())
         return key
 

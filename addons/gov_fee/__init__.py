@@ -2,3 +2,4 @@
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
 from . import routes  # noqa: F401  (registers the portal's payment pages)
+from . import ir  # noqa: F401  (scopes the record rules by agency)
