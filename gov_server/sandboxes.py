@@ -16,10 +16,22 @@ module (trytond.config), a configparser.ConfigParser, a dict of sections
     ``secret``        the shared HMAC secret (default: a random one)
     ``merchant_id``   our merchant code (default ``DVC-DAKNONG``)
 
+``postal`` (gov_server.sandbox_postal), section ``[gov_postal]``:
+    ``sandbox_port``  its port (default: a free one)
+    ``secret``        the shared HMAC secret (default: a random one)
+    ``customer_code`` our customer code, the only one it accepts (default
+                      ``DVC-DAKNONG``)
+    ``auto_advance``  seconds: each parcel then moves by itself
+                      picked_up → in_transit → delivered, one step per
+                      interval (default: only the control endpoint moves
+                      them)
+
 `settings()` gives, for the running sandboxes, the values the platform's
 own configuration needs to talk to them — for the payment sandbox
 ``[gov_fee] gateway = http``, ``payment_url = <url>/orders``, ``secret``
-and ``merchant_id``; `apply(config)` writes them into trytond.config.
+and ``merchant_id``; for the postal sandbox ``[gov_postal] carrier =
+http``, ``carrier_url = <url>``, ``secret`` and ``customer_code``;
+`apply(config)` writes them into trytond.config.
 
 The processes are stopped by `stop_all()`, at the exit of the process
 that started them, and by themselves when that process disappears
@@ -50,11 +62,16 @@ class Sandbox:
     module: str
     section: str
     defaults: dict = field(default_factory=dict)
+    # Options (of defaults) passed to the process as --option value.
+    arguments: tuple = ()
 
 
 SANDBOXES = {
     'payment': Sandbox('payment', 'gov_server.sandbox_payment', 'gov_fee',
         defaults={'merchant_id': 'DVC-DAKNONG'}),
+    'postal': Sandbox('postal', 'gov_server.sandbox_postal', 'gov_postal',
+        defaults={'customer_code': 'DVC-DAKNONG', 'auto_advance': None},
+        arguments=('customer_code', 'auto_advance')),
     }
 
 
@@ -103,6 +120,10 @@ def _start(sandbox, config, log):
         if value:
             options[key] = value
     options['secret'] = secret
+    arguments = []
+    for key in sandbox.arguments:
+        if options.get(key):
+            arguments += ['--' + key.replace('_', '-'), str(options[key])]
     configured = _option(config, sandbox.section, 'sandbox_port')
     # A free port may be taken between the check and the bind: try again
     # with another one (a configured port is tried once).
@@ -115,7 +136,7 @@ def _start(sandbox, config, log):
         # (which every user of the machine can read).
         process = subprocess.Popen(
             [sys.executable, '-m', sandbox.module,
-                '--host', '127.0.0.1', '--port', str(port)],
+                '--host', '127.0.0.1', '--port', str(port), *arguments],
             cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
             stdout=log, stderr=log)
         deadline = time.monotonic() + STARTUP_TIMEOUT
@@ -160,6 +181,14 @@ def settings():
             'payment_url': payment.url + '/orders',
             'secret': payment.options['secret'],
             'merchant_id': payment.options['merchant_id'],
+            }
+    postal = _running.get('postal')
+    if postal:
+        result['gov_postal'] = {
+            'carrier': 'http',
+            'carrier_url': postal.url,
+            'secret': postal.options['secret'],
+            'customer_code': postal.options['customer_code'],
             }
     return result
 

@@ -6,10 +6,11 @@ SQLite file in a temporary folder, or — in the PostgreSQL pass of the test
 command (GOV_TEST_BACKEND=postgresql) — a new PostgreSQL database dropped
 afterwards.
 
-The sandboxes (gov_server.sandboxes: the payment platform) are started by
-the test process itself, before the server, and the server's configuration
-points at them (`[gov_fee]`); `live_server.sandboxes` is {name: URL}. They
-stop with the server.
+The sandboxes (gov_server.sandboxes: the payment platform, the postal
+operator) are started by the test process itself, before the server, and
+the server's configuration points at them (`[gov_fee]`, `[gov_postal]`);
+`live_server.sandboxes` is {name: URL}. They stop with the server; parcels
+move only when a test says so (no auto_advance).
 """
 import configparser
 import json
@@ -129,6 +130,8 @@ def live_server(tmp_path_factory):
     # sandboxes), so that the tests know them; the server is configured
     # with them before it starts.
     parser.remove_option('gov', 'sandboxes')
+    if parser.has_section('gov_postal'):
+        parser.remove_option('gov_postal', 'auto_advance')
     sandbox_log = open(tmp / 'sandboxes.log', 'wb')
     sandbox_urls = sandboxes.start_all(parser, log=sandbox_log)
     sandboxes.apply(parser)

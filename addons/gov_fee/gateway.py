@@ -97,18 +97,15 @@ What it has to map:
 - a status query (for an order whose notification never came), when the
   provider has one, for the reconciliation of pending payments.
 """
-import hashlib
-import hmac
 import json
 import logging
-import re
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from decimal import Decimal
 
 import trytond.config as config
+
+from gov_agency import signed_http
+from gov_agency.signed_http import sign
 
 logger = logging.getLogger(__name__)
 
@@ -118,9 +115,7 @@ __all__ = [
     'get_gateway', 'sign', 'STATUSES']
 
 SECTION = 'gov_fee'
-SIGNATURE_HEADER = 'X-Signature'
 STATUSES = ('paid', 'cancelled', 'failed')
-ORDER_ID = re.compile(r'[A-Za-z0-9._:-]{1,64}')
 
 
 class PaymentGatewayError(Exception):
@@ -129,25 +124,6 @@ class PaymentGatewayError(Exception):
 
 class SignatureError(PaymentGatewayError):
     "A notification's signature is missing or does not match."
-
-
-def sign(secret, body):
-    "HMAC-SHA256 of body (bytes) with secret, as lowercase hex."
-    if isinstance(secret, str):
-        secret = secret.encode('utf-8')
-    return hmac.new(secret, bytes(body), hashlib.sha256).hexdigest()
-
-
-def _header(headers, name):
-    "A header's value, the name compared case-insensitively (or None)."
-    if headers is None:
-        return None
-    items = headers.items() if hasattr(headers, 'items') else headers
-    name = name.lower()
-    for key, value in items:
-        if key.lower() == name:
-            return value
-    return None
 
 
 def _whole_dong(amount):
@@ -164,18 +140,10 @@ def _whole_dong(amount):
 
 
 def _check_order_id(order_id):
-    if not isinstance(order_id, str) or not ORDER_ID.fullmatch(order_id):
-        raise ValueError(
-            "the order id must be 1 to 64 letters, digits or . _ : -, "
-            f"not {order_id!r}")
-    return order_id
+    return signed_http.check_key(order_id, 'order id')
 
 
-def _check_url(url, what):
-    parts = urllib.parse.urlsplit(url) if isinstance(url, str) else None
-    if not parts or parts.scheme not in {'http', 'https'} or not parts.netloc:
-        raise ValueError(f"the {what} must be an http(s) URL, not {url!r}")
-    return url
+_check_url = signed_http.check_url
 
 
 class PaymentGateway:
@@ -193,36 +161,17 @@ class PaymentGateway:
         raise NotImplementedError
 
 
-class _SignedNotifications:
+class _SignedNotifications(signed_http.Signed):
     "Notifications signed with HMAC-SHA256 of the raw body (X-Signature)."
-
-    def secret(self):
-        raise NotImplementedError
+    error = PaymentGatewayError
+    signature_error = SignatureError
 
     def verify_notification(self, body, headers):
-        if not isinstance(body, (bytes, bytearray)):
-            raise TypeError("verify the raw body (bytes), not a decoded one")
-        secret = self.secret()
-        given = _header(headers, SIGNATURE_HEADER)
-        if not given:
-            raise SignatureError(
-                f"the notification has no {SIGNATURE_HEADER} header")
-        expected = sign(secret, body).encode('ascii')
-        given = given.strip().lower().encode('ascii', 'replace')
-        if not hmac.compare_digest(expected, given):
-            raise SignatureError(
-                "the notification's signature does not match its body")
-        return self._read_notification(body)
+        return self._read_notification(
+            self.verified(body, headers, 'notification'))
 
     @staticmethod
-    def _read_notification(body):
-        try:
-            data = json.loads(bytes(body).decode('utf-8'))
-        except (UnicodeDecodeError, ValueError) as error:
-            raise PaymentGatewayError(
-                f"the notification is not JSON: {error}")
-        if not isinstance(data, dict):
-            raise PaymentGatewayError("the notification is not a JSON object")
+    def _read_notification(data):
         missing = [k for k in ('order_id', 'amount', 'currency', 'reference',
                 'status') if k not in data]
         if missing:
@@ -252,7 +201,8 @@ class _SignedNotifications:
             }
 
 
-class HTTPPaymentGateway(_SignedNotifications, PaymentGateway):
+class HTTPPaymentGateway(
+        _SignedNotifications, signed_http.Configured, PaymentGateway):
     """The generic adapter: JSON orders over HTTP, HMAC-SHA256 signatures
     (protocol in the module's docstring).
 
@@ -260,22 +210,7 @@ class HTTPPaymentGateway(_SignedNotifications, PaymentGateway):
     constructor take precedence (payment_url, merchant_id, secret,
     timeout, attempts, backoff)."""
     name = 'http'
-
-    def __init__(self, **settings):
-        self.settings = settings
-
-    def option(self, name, default=None):
-        value = self.settings.get(name)
-        if value is None:
-            value = config.get(SECTION, name, default=default)
-        return value
-
-    def required(self, name):
-        value = self.option(name)
-        if not value:
-            raise PaymentGatewayError(
-                f"[{SECTION}] {name} is not configured")
-        return value
+    section = SECTION
 
     def secret(self):
         return self.required('secret')
@@ -283,7 +218,7 @@ class HTTPPaymentGateway(_SignedNotifications, PaymentGateway):
     def request(self, order_id, amount, description, return_url, notify_url):
         "The urllib request creating the order (split out to be testable)."
         url = self.required('payment_url')
-        body = json.dumps({
+        return signed_http.signed_request(url, self.secret(), {
                 'merchant_id': self.required('merchant_id'),
                 'order_id': _check_order_id(order_id),
                 'amount': _whole_dong(amount),
@@ -291,52 +226,15 @@ class HTTPPaymentGateway(_SignedNotifications, PaymentGateway):
                 'description': str(description or ''),
                 'return_url': _check_url(return_url, 'return URL'),
                 'notify_url': _check_url(notify_url, 'notification URL'),
-                }, ensure_ascii=False, separators=(',', ':')).encode('utf-8')
-        headers = {
-            'Content-Type': 'application/json; charset=utf-8',
-            'Accept': 'application/json',
-            'Idempotency-Key': order_id,
-            SIGNATURE_HEADER: sign(self.secret(), body),
-            }
-        return urllib.request.Request(
-            url, data=body, headers=headers, method='POST')
+                }, key=order_id)
 
     def create_order(self, order_id, amount, description, return_url,
             notify_url):
         request = self.request(
             order_id, amount, description, return_url, notify_url)
-        timeout = float(self.option('timeout', 10))
-        attempts = max(1, int(self.option('attempts', 3)))
-        delay = float(self.option('backoff', 0.5))
-        for attempt in range(1, attempts + 1):
-            try:
-                with urllib.request.urlopen(
-                        request, timeout=timeout) as response:
-                    status = response.status
-                    answer = response.read(65536)
-                break
-            except urllib.error.HTTPError as error:
-                text = error.read(2048).decode('utf-8', 'replace')
-                error.close()
-                if error.code < 500 or attempt == attempts:
-                    raise PaymentGatewayError(
-                        f"HTTP {error.code} from the payment platform for "
-                        f"order {order_id}: {text[:500]}")
-                reason = f"HTTP {error.code}"
-            except (urllib.error.URLError, OSError) as error:
-                # Refused, reset, timed out: the order may or may not have
-                # been created; the Idempotency-Key makes the retry safe.
-                if attempt == attempts:
-                    raise PaymentGatewayError(
-                        f"payment platform unreachable for order "
-                        f"{order_id} after {attempts} attempts: {error}")
-                reason = str(getattr(error, 'reason', error))
-            logger.warning(
-                "payment platform: attempt %d/%d for order %s failed (%s); "
-                "retrying in %.1f s", attempt, attempts, order_id, reason,
-                delay)
-            time.sleep(delay)
-            delay *= 2
+        status, _, answer = signed_http.send(request, **self.retries(),
+            error=PaymentGatewayError, party='payment platform',
+            subject=f'order {order_id}')
         if not 200 <= status < 300:
             raise PaymentGatewayError(
                 f"HTTP {status} from the payment platform for order "
@@ -389,34 +287,25 @@ class FakePaymentGateway(_SignedNotifications, PaymentGateway):
         "(body, headers) of a signed notification for the order."
         if amount is None:
             amount = self.orders[order_id]['amount']
-        body = json.dumps({
+        return signed_http.signed_json(self.secret(), {
                 'order_id': order_id,
                 'amount': amount,
                 'currency': currency,
                 'reference': reference or f'FAKE-{order_id}',
                 'status': status,
-                }).encode('utf-8')
-        return body, {SIGNATURE_HEADER: sign(self.secret(), body),
-            'Content-Type': 'application/json'}
+                })
 
 
-_GATEWAYS = {
-    'http': HTTPPaymentGateway,
-    'fake': FakePaymentGateway,
-    }
-DEFAULT = 'http'
+_GATEWAYS = signed_http.Adapters(SECTION, 'gateway', 'http',
+    PaymentGatewayError, 'payment gateway',
+    http=HTTPPaymentGateway, fake=FakePaymentGateway)
 
 
 def register_gateway(name, gateway_class):
     "Make a gateway available as [gov_fee] gateway = <name>."
-    _GATEWAYS[name] = gateway_class
+    _GATEWAYS.register(name, gateway_class)
 
 
 def get_gateway():
     "The configured payment gateway ([gov_fee] gateway)."
-    name = config.get(SECTION, 'gateway', default=DEFAULT)
-    try:
-        return _GATEWAYS[name]()
-    except KeyError:
-        raise PaymentGatewayError(
-            f"unknown payment gateway {name!r} ([{SECTION}] gateway)")
+    return _GATEWAYS.get()
