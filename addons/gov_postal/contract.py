@@ -241,7 +241,9 @@ class Contract(Workflow, ModelSQL, ModelView):
         Service = Pool().get('gov.postal.contract.service')
         services = Service.search([
                 ('kind', 'in', list(kinds)),
-                ('contract.agency', '=', int(agency)),
+                # The contract of the agency or of an agency above it (the
+                # district's People's Committee for its one-stop desk).
+                ('contract.agency', 'parent_of', [int(agency)], 'parent'),
                 ('contract.procedures', '=', int(procedure)),
                 *cls._valid_domain(date or cls._today(), 'contract.'),
                 ], order=[('journey_hours', 'ASC'), ('id', 'ASC')], limit=1)

@@ -134,9 +134,14 @@ class Dossier(metaclass=PoolMeta):
     # ------------------------------------------------ the extension point
     @classmethod
     def _check_event(cls, dossiers, event):
+        # Before the other checks: by post, nothing else is asked of the
+        # desk until the post delivered.
+        if event == 'done':
+            cls._check_delivered(dossiers)
         super()._check_event(dossiers, event)
-        if event != 'done':
-            return
+
+    @classmethod
+    def _check_delivered(cls, dossiers):
         for dossier in dossiers:
             if dossier.backfilled or not dossier.returned_by_post():
                 continue

@@ -261,11 +261,11 @@ class Shipment(ModelSQL, ModelView):
             if shipment.tracking_number:
                 continue
             dossier = shipment.dossier
-            agency = {
-                'name': dossier.agency.name,
-                'address': dossier.agency.address or '',
-                'phone': dossier.agency.phone or '',
-                }
+            agency = cls._agency_party(dossier.agency)
+            if not agency['address']:
+                raise ShipmentError(gettext(
+                        'gov_postal.msg_agency_no_address',
+                        agency=dossier.agency.rec_name))
             citizen = {
                 'name': shipment.recipient_name,
                 'address': shipment.address,
@@ -294,6 +294,20 @@ class Shipment(ModelSQL, ModelView):
                         'at': s.requested_at,
                         'event_id': None,
                         }) for s in registered], 'officer')
+
+    @staticmethod
+    def _agency_party(agency):
+        """The agency as sender or recipient: its name, and the address and
+        phone of the nearest agency up the tree that has them (a one-stop
+        desk works at its People's Committee's address)."""
+        address = phone = None
+        node = agency
+        while node and not (address and phone):
+            address = address or node.address
+            phone = phone or node.phone
+            node = node.parent
+        return {'name': agency.name, 'address': address or '',
+            'phone': phone or ''}
 
     # ------------------------------------------------------------ events
     @classmethod
@@ -518,6 +532,34 @@ class Shipment(ModelSQL, ModelView):
         elif mode in {'create', 'delete'}:
             raise ShipmentAccessError(gettext(
                     'gov_postal.msg_shipment_buttons_only'))
+
+    # ------------------------------------------------------ public lookup
+    @classmethod
+    def public_status(cls, dossier):
+        """What the public lookup shows of the return of a dossier's result
+        by post (R-POST-3, R-SEC-2): dict(state, tracking_number, at) of
+        its latest result shipment — at is the time of its last event — or
+        None. dossier is its id or its code; nothing personal (recipient,
+        address, phone, amounts) is ever returned."""
+        if isinstance(dossier, str):
+            Dossier = Pool().get('gov.dossier')
+            domain = ('dossier.code', '=', Dossier.normalize_code(dossier))
+        else:
+            domain = ('dossier', '=', int(dossier))
+        with without_check_access():
+            shipments = cls.search([
+                    domain,
+                    ('direction', '=', 'result'),
+                    ], limit=1)
+            if not shipments:
+                return None
+            shipment, = shipments
+            times = [e.at for e in shipment.events]
+            return {
+                'state': shipment.state,
+                'tracking_number': shipment.tracking_number,
+                'at': max(times) if times else shipment.requested_at,
+                }
 
 
 class ShipmentEvent(ModelSQL, ModelView):

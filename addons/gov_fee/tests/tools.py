@@ -24,7 +24,8 @@ MONDAY = dossier_fixtures.local(2025, 3, 3, 9, 0)
 
 class FeeTestCase(DossierTestCase):
     """DossierTestCase with gov_fee activated (on a database of its own,
-    dropped afterwards)."""
+    dropped afterwards); a module depending on gov_fee sets `module`."""
+    module = MODULE
 
     @classmethod
     def setUpClass(cls):
@@ -33,7 +34,7 @@ class FeeTestCase(DossierTestCase):
         # gov_dossier alone.
         unittest.TestCase.setUpClass.__func__(cls)
         drop_db()
-        activate_module(MODULE)
+        activate_module(cls.module)
         cls.addClassCleanup(drop_db)
         with Transaction().start(DB_NAME, 0) as transaction:
             world = make_world()
