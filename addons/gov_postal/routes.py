@@ -17,11 +17,12 @@ offer a place for them."""
 import logging
 from pathlib import Path
 
+from trytond.pool import Pool
 from trytond.protocols.wrappers import with_transaction
 
 from gov_agency.portal import portal_route
 from gov_fee.routes import json_response
-from gov_portal.web import add_template_folder
+from gov_portal.web import ENV, add_template_folder
 
 from .carrier import CarrierError, SignatureError, get_carrier
 from .shipment import WEBHOOK_PATH
@@ -29,6 +30,20 @@ from .shipment import WEBHOOK_PATH
 logger = logging.getLogger(__name__)
 
 add_template_folder(Path(__file__).resolve().parent / 'templates')
+
+
+def postal_public_status(code):
+    """Shipment.public_status of the dossier of code, for the public
+    lookup's template (postal_lookup.html); None in a database without
+    this module."""
+    try:
+        Shipment = Pool().get('gov.postal.shipment')
+    except KeyError:
+        return None
+    return Shipment.public_status(code)
+
+
+ENV.globals['postal_public_status'] = postal_public_status
 
 
 @portal_route(WEBHOOK_PATH, methods={'POST'})
