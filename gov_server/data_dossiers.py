@@ -70,7 +70,8 @@ PLAN = [
         {'reason': "Thiếu tờ khai theo mẫu."}),
     ('1.009974', DESK, 'desk', 'received', 0, {}),
     ('2.000720', DESK, 'online', 'received', 1, {}),
-    ('H16.TAM.015', DESK, 'postal', 'received', 2, {}),
+    # The paper originals on their way from the post office to the desk.
+    ('H16.TAM.015', DESK, 'postal', 'received', 2, {'post': 'picked_up'}),
     ('1.013831', LAND_OFFICE, 'desk', 'received', 1, {}),
     ('1.009974', DESK, 'online', 'processing', 3, {}),
     ('1.009974', DESK, 'desk', 'processing', 9,
@@ -84,6 +85,14 @@ PLAN = [
     ('2.000720', DESK, 'online', 'result_ready', 5, {}),
     ('1.000804', DESK, 'desk', 'result_ready', 8, {}),
     ('H16.TAM.007', DESK, 'desk', 'result_ready', 1, {}),
+    # Results returned by post (gov_postal): not yet handed to the post
+    # (two days after the result: late), then a shipment in each state.
+    ('1.000804', DESK, 'postal', 'result_ready', 9, {'ready_ago': 2}),
+    ('2.000620', DESK, 'postal', 'result_ready', 8, {'post': 'requested'}),
+    ('1.009974', DESK, 'postal', 'result_ready', 9, {'post': 'in_transit'}),
+    ('H16.TAM.007', DESK, 'postal', 'result_ready', 7, {'post': 'failed'}),
+    ('2.000720', DESK, 'postal', 'result_ready', 10, {'post': 'returned'}),
+    ('1.000804', DESK, 'postal', 'result_ready', 12, {'post': 'lost'}),
     ('2.000720', DESK, 'online', 'done', 10, {'early': True}),
     ('1.009974', DESK, 'desk', 'done', 20,
         {'paid': 'reception'}),  # on the due date
@@ -221,6 +230,11 @@ def load_demo_dossiers(pool):
             name, number = APPLICANTS[index % len(APPLICANTS)]
             values.update(applicant_name=name, applicant_id_number=number,
                 applicant_phone='0905%06d' % (index * 7919 % 10 ** 6))
+            if channel == 'postal':
+                # Where the post returns the result (GIẢ ĐỊNH).
+                values['applicant_address'] = (
+                    f"Tổ {index % 9 + 1}, phường Nghĩa Thành, "
+                    "thành phố Gia Nghĩa, tỉnh Đắk Nông")
             person = name
         values['form_data'] = {f.name: _form_value(f, person)
             for f in procedure.form_fields
@@ -348,6 +362,11 @@ def _advance(pool, dossier, state, channel, start, now, options, acting,
             Dossier.withdraw([dossier], reason=reason, at=later(moment, 1))
         return
     if state == 'received':
+        if options.get('post') and hasattr(dossier, 'shipments'):
+            # The post office sends the paper originals on (gov_postal).
+            from gov_server.data_postal import ship
+            ship(pool, dossier, 'pickup', options['post'], moment,
+                later(moment, 3))
         return
     moment = later(moment, 1)
     with acting('chuyenvien'):
@@ -379,6 +398,8 @@ def _advance(pool, dossier, state, channel, start, now, options, acting,
         ready_day = Calendar.add_working_days(due, options['late'])
     elif state == 'done':
         ready_day = due
+    elif options.get('ready_ago'):
+        ready_day = _working_days_back(Calendar, today, options['ready_ago'])
     else:
         ready_day = today
     ready_day = min(ready_day, today)
@@ -397,12 +418,25 @@ def _advance(pool, dossier, state, channel, start, now, options, acting,
                     Dossier.forward([dossier], at=ready)
             else:
                 Dossier.result_ready([dossier], at=ready)
+    dossier = Dossier(dossier.id)
+    by_post = getattr(dossier, 'returned_by_post', lambda: False)()
     if state == 'done':
         returned = later(ready, 4)
         with acting('motcua'):
             # The fees still due are paid when the result is handed over.
             _pay_at_desk(pool, dossier, later(ready, 3.9))
-            Dossier.done([Dossier(dossier.id)], at=returned)
+            if by_post:
+                # Done when the post delivers it (gov_postal).
+                from gov_server.data_postal import ship
+                ship(pool, dossier, 'result', 'delivered', later(ready, 1),
+                    returned)
+            else:
+                Dossier.done([Dossier(dossier.id)], at=returned)
+    elif by_post and options.get('post'):
+        from gov_server.data_postal import ship
+        with acting('motcua'):
+            ship(pool, dossier, 'result', options['post'], later(ready, 1),
+                now - dt.timedelta(minutes=5))
 
 
 def _pay_at_desk(pool, dossier, at):

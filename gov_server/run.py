@@ -32,6 +32,9 @@ def own_url(host, port):
 SANDBOX_NAMES = {
     'payment': ('Cổng thanh toán thử nghiệm (sandbox payment platform)',
         'no account: its page has Thanh toán / Hủy / Giao dịch lỗi'),
+    'postal': ('Doanh nghiệp bưu chính thử nghiệm (sandbox postal operator)',
+        'parcels handed to the post move by themselves '
+        '([gov_postal] auto_advance)'),
     }
 
 
