@@ -36,3 +36,15 @@ class DossierFormError(UserError):
     def __init__(self, form):
         super().__init__('\n'.join(form.errors.values()))
         self.form = form
+
+
+class ReturnChoiceError(UserError):
+    """How the applicant receives the result is refused (delivery.py): a
+    way not offered, a postal address or phone missing, or a change asked
+    once the result is ready. errors: the messages by field
+    (return_method, return_address, return_phone; ``_`` for the dossier
+    as a whole)."""
+
+    def __init__(self, message, errors=None):
+        super().__init__(message)
+        self.errors = dict(errors or {'_': message})

@@ -378,10 +378,17 @@ class Notification(ModelSQL, ModelView):
             # electronically yet (signature issue).
             where = applicant_text('msg_notification_result_online', **v)
         elif method == 'postal':
-            # No delivery time: postal issue.
-            where = applicant_text('msg_notification_result_postal',
-                address=(dossier.applicant_address or '').replace(
-                    '\n', ', '))
+            # No delivery time: postal issue. Where she asked it sent
+            # (delivery.py, R-SUB-10), and the phone the postman calls.
+            address = (dossier.delivery_address() or '').replace('\n', ', ')
+            phone = dossier.delivery_phone()
+            if phone:
+                where = applicant_text(
+                    'msg_notification_result_postal_phone',
+                    address=address, phone=phone)
+            else:
+                where = applicant_text('msg_notification_result_postal',
+                    address=address)
         else:
             place = agency.name
             if agency.address:

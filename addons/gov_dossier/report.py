@@ -253,8 +253,14 @@ class DossierReport(Report):
         agency = dossier.agency
         method = dossier.return_method or dossier._default_return_method()
         if method == 'postal':
+            # Where she asked it sent (delivery.py, R-SUB-10, R-RES-1).
+            address = (dossier.delivery_address() or '').replace('\n', ', ')
+            phone = dossier.delivery_phone()
+            if phone:
+                return applicant_text('msg_report_return_postal_phone',
+                    address=address, phone=phone)
             return applicant_text('msg_report_return_postal',
-                address=dossier.applicant_address or '')
+                address=address)
         if method == 'online':
             return applicant_text(
                 'msg_report_return_online', url=portal_url())

@@ -23,7 +23,9 @@ only reads the request and shows what it returns:
 
 Keys of a form and of its errors (one dict each, in the order the form
 shows them): the dossier's fields (applicant_name, applicant_id_number,
-applicant_phone, applicant_email, applicant_address, agency),
+applicant_phone, applicant_email, applicant_address, agency; how she
+receives the result: return_method, return_address, return_phone and
+the fields other modules read, delivery.py, R-SUB-10),
 ``form_data.<name>`` for a field of the procedure's eForm,
 ``component.<id>`` for the file of a component, ``declaration``, and
 ``_`` for the form as a whole. Files come as {component id: (file name,
@@ -101,6 +103,9 @@ class Dossier(metaclass=PoolMeta):
         existing = cls.portal_draft(procedure, web_user, draft)
         errors = {}
         values = cls._portal_applicant_values(form, errors)
+        # How she receives the result (delivery.py, R-SUB-10): saved in
+        # the draft like the applicant's fields.
+        values.update(cls._portal_return_values(form, errors))
         data, form_errors = procedure.parse_form_data(
             {f.name: form.get(FORM_DATA + f.name)
                 for f in procedure.form_fields})
@@ -108,14 +113,22 @@ class Dossier(metaclass=PoolMeta):
         refused = cls.text_errors(values)
         refused.update((FORM_DATA + name, message)
             for name, message in procedure.bounds_errors(data).items())
-        for name in errors:
-            if name in values:
-                # A wrong value is not kept in the draft (the form shows it).
-                values[name] = None
         for name, message in form_errors.items():
             errors[FORM_DATA + name] = message
             data.pop(name, None)
         agency = cls._portal_agency(procedure, form, errors)
+        # Whether the choice is offered and complete, for the agency.
+        probe = cls(procedure=procedure, channel='online',
+            web_user=web_user, agency=agency or (
+                existing.agency.id if existing else None),
+            applicant_address=values['applicant_address'],
+            applicant_phone=values['applicant_phone'])
+        for name, message in probe.return_errors(values).items():
+            errors.setdefault(name, message)
+        for name in errors:
+            if name in values:
+                # A wrong value is not kept in the draft (the form shows it).
+                values[name] = None
         if not submit:
             # A draft may be incomplete: only wrong values are reported.
             errors = {k: v for k, v in errors.items()

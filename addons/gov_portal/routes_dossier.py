@@ -2,7 +2,7 @@
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
 """Submitting a dossier online and following it (R-SUB-1…4, R-SUB-7,
-R-SUB-8, R-SUB-9, R-FEE-1, R-LOOK-3, R-NOT-2, R-RES-1).
+R-SUB-8, R-SUB-9, R-SUB-10, R-FEE-1, R-LOOK-3, R-NOT-2, R-RES-1).
 
 Every dossier page is the signed-in citizen's own: dossiers are found
 with gov.dossier.search_owned (never a free search) and another citizen's
@@ -15,10 +15,13 @@ import secrets
 from decimal import Decimal
 
 from trytond.exceptions import UserError
+from trytond.pool import Pool
 from trytond.protocols.wrappers import Response
 from trytond.transaction import Transaction
 
-from gov_dossier.exceptions import DossierAccessError, DossierFormError
+from gov_dossier.delivery import CHANGEABLE_STATES, RETURN_FIELDS
+from gov_dossier.exceptions import (
+    DossierAccessError, DossierFormError, ReturnChoiceError)
 from gov_dossier.filename import content_disposition
 from gov_dossier.submission import APPLICANT_FIELDS, COMPONENT, FORM_DATA
 
@@ -80,10 +83,15 @@ def agency_choices(procedure):
 
 def form_values(procedure, form):
     """The texts of the submit form under the model's names (gov_dossier
-    submission.py): the applicant's fields, the agency, form_data.<name>
-    for the eForm's fields."""
+    submission.py): the applicant's fields, the agency, how she receives
+    the result (portal_return_fields), form_data.<name> for the eForm's
+    fields."""
+    Dossier = Pool().get('gov.dossier')
     values = {name: form.get(name, '') for name in
         APPLICANT_FIELDS + ('agency',)}
+    # How she receives the result, and the fields other modules add.
+    values.update((name, form.get(name, ''))
+        for name in Dossier.portal_return_fields())
     values.update((FORM_DATA + f.name, form.get(f'f_{f.name}'))
         for f in procedure.form_fields)
     return values
@@ -154,12 +162,52 @@ def fee_view(portal, procedure, data):
         }
 
 
+def return_choices(portal, dossier):
+    """(value, label) of the ways to receive the result offered for the
+    dossier (gov_dossier delivery.py, R-SUB-10), labels in Vietnamese for
+    _()."""
+    return [(method, RETURN_METHODS[method])
+        for method in dossier.return_methods_offered()
+        if method in RETURN_METHODS]
+
+
+def return_probe(portal, procedure, form, draft):
+    """The dossier the form would make, not saved: what the model offers
+    for the procedure at the agency chosen (if any)."""
+    Dossier = portal.pool.get('gov.dossier')
+    agencies = [a.id for a in procedure.agencies]
+    try:
+        agency = int(form.get('agency') or 0)
+    except (TypeError, ValueError):
+        agency = 0
+    if agency not in agencies:
+        agency = (draft.agency.id if draft
+            else agencies[0] if len(agencies) == 1 else None)
+    return Dossier(procedure=procedure, channel='online', agency=agency,
+        web_user=portal.user)
+
+
+def default_return_method(choices):
+    """The way preselected on a new form: online when it is offered (the
+    result is electronic), else the desk."""
+    methods = [m for m, _ in choices]
+    if 'online' in methods:
+        return 'online'
+    return 'desk' if 'desk' in methods else (methods or [None])[0]
+
+
 def render_form(portal, procedure, form, errors, draft=None, token=None,
         status=200, saved=False, data=None):
     Dossier = portal.pool.get('gov.dossier')
     if data is None:
         data = dict(draft.form_data or {}) if draft else {}
+    choices = return_choices(portal,
+        return_probe(portal, procedure, form, draft))
+    if not form.get('return_method'):
+        form = dict(form,
+            return_method=default_return_method(choices))
     return portal.render('submit.html', procedure=procedure, form=form,
+        return_methods=choices,
         limits={k: size for k, (size, _) in Dossier._text_bounds.items()},
         errors=errors, draft=draft, token=token or secrets.token_hex(16),
         agencies=agency_choices(procedure), saved=saved, status=status,
@@ -187,15 +235,20 @@ def fee_total(portal, code):
 def submit(portal, code):
     """The eForm of a procedure: applicant (pre-filled from the profile,
     R-SUB-8), the procedure's fields (R-CAT-4), one upload per component
-    (R-SUB-4), the fees (R-FEE-1); save a draft or submit (R-SUB-1)."""
+    (R-SUB-4), the fees (R-FEE-1), how to receive the result (R-SUB-10,
+    address and phone pre-filled from the profile); save a draft or
+    submit (R-SUB-1)."""
     procedure = online_procedure(portal, code)
     user = portal.require_user()
+    Dossier = portal.pool.get('gov.dossier')
     if portal.request.method == 'GET':
         draft = owned_draft(portal, procedure,
             portal.request.args.get('nhap'))
         if draft:
             form = {name: getattr(draft, name) or '' for name in
                 APPLICANT_FIELDS}
+            form.update((name, getattr(draft, name, None) or '')
+                for name in Dossier.portal_return_fields())
             form['agency'] = draft.agency.id
             data = draft.form_data or {}
             for form_field in procedure.form_fields:
@@ -208,6 +261,9 @@ def submit(portal, code):
                 'applicant_phone': user.phone or '',
                 'applicant_email': user.email or '',
                 'applicant_address': user.address or '',
+                # Where a result sent by post goes (R-SUB-10).
+                'return_address': user.address or '',
+                'return_phone': user.phone or '',
                 }
         return render_form(portal, procedure, form, {}, draft=draft)
     return _post_submit(portal, procedure, user)
@@ -293,9 +349,31 @@ def dossier_page(portal, code):
     return render_dossier(portal, dossier)
 
 
-def render_dossier(portal, dossier, errors=None, status=200):
+def return_form(dossier, form=None):
+    """The values of the form changing how the result is received: those
+    typed (a refused change), else the dossier's."""
+    if form is not None:
+        return dict(form)
+    return {
+        'return_method': (dossier.return_method
+            or dossier._default_return_method()),
+        'return_address': dossier.delivery_address() or '',
+        'return_phone': dossier.delivery_phone() or '',
+        }
+
+
+def render_dossier(portal, dossier, errors=None, status=200,
+        change=None):
     Dossier = portal.pool.get('gov.dossier')
+    changeable = dossier.state in CHANGEABLE_STATES
     return portal.render('dossier.html', dossier=dossier,
+        # How she receives the result and, until it is ready, the form to
+        # change it (R-SUB-10, R-RES-1).
+        can_change_return=changeable,
+        return_choices=(return_choices(portal, dossier)
+            if changeable else []),
+        return_form=return_form(dossier, change),
+        limits={k: size for k, (size, _) in Dossier._text_bounds.items()},
         # The dates as the public lookup reads them: one source (R-LOOK-2).
         facts=dossier.get_public_status(full=True),
         expected=dossier.expected_dates(),
@@ -353,6 +431,35 @@ def withdraw(portal, code):
         return render_dossier(portal, dossier, {'_': error.message},
             status=400)
     portal.flash(portal._('Đã rút hồ sơ.'))
+    return render_dossier(portal, Dossier(dossier.id))
+
+
+@page('/ho-so/<code>/nhan-ket-qua', methods=('POST',))
+def change_return(portal, code):
+    """Change how the result is received (R-SUB-10, R-RES-1): the model
+    decides (gov.dossier.portal_change_return); refused — the result is
+    ready, a choice not offered or incomplete — the page comes back with
+    the message and what was typed."""
+    dossier = owned(portal, code)
+    Dossier = portal.pool.get('gov.dossier')
+    form = portal.request.form
+    # The fields the form sent (another module's field it does not show
+    # keeps its value).
+    change = {name: form.get(name, '')[:2000]
+        for name in Dossier.portal_return_fields()
+        if name in form or name in RETURN_FIELDS}
+    others = {k: v for k, v in change.items() if k not in RETURN_FIELDS}
+    try:
+        dossier.portal_change_return(portal.user, change['return_method'],
+            change['return_address'], change['return_phone'], **others)
+    except ReturnChoiceError as error:
+        Transaction().rollback()
+        dossier = Dossier(dossier.id)
+        return render_dossier(portal, dossier, error.errors, status=400,
+            change=change)
+    except DossierAccessError:
+        raise PageError(404)
+    portal.flash(portal._('Đã đổi cách nhận kết quả.'))
     return render_dossier(portal, Dossier(dossier.id))
 
 
