@@ -34,7 +34,7 @@ def look_up(page, code, pin=None):
     page.wait_for_selector('#result-title')
 
 
-def test_tuan_follows_his_result_by_post(desktop, portal):
+def test_tuan_follows_his_result_by_post(desktop, portal, tmp_path):
     "R-POST-3, R-POST-4, R-SEC-2, R-LOOK-2: the procedure page publishes the postal charge and journey time; the lookup shows the result on its way by post, then delivered and the dossier done, never the recipient's address or phone"
     page = desktop
     shipped = run(portal, 'handed_to_post', portal.database, portal.url)
@@ -50,7 +50,7 @@ def test_tuan_follows_his_result_by_post(desktop, portal):
     result = text(page, '.postal-service.return_result')
     assert '25.000 đ' in result and '24 giờ' in result
     page.locator('#postal').scroll_into_view_if_needed()
-    page.screenshot(path='/tmp/postal-procedure.png', full_page=True)
+    page.screenshot(path=tmp_path / 'postal-procedure.png', full_page=True)
     check_page(page, 'postal-procedure')
 
     # A stranger with the code: on its way, nothing personal.
@@ -67,7 +67,7 @@ def test_tuan_follows_his_result_by_post(desktop, portal):
     status = text(page, '#postal-status')
     assert 'Đang chuyển phát' in status and number in status
     assert TUAN['applicant_address'] not in text(page, 'main')
-    page.screenshot(path='/tmp/postal-lookup-moving.png', full_page=True)
+    page.screenshot(path=tmp_path / 'postal-lookup-moving.png', full_page=True)
     check_page(page, 'postal-lookup-moving')
 
     # The post delivers it (signed events to the webhook).
@@ -82,7 +82,7 @@ def test_tuan_follows_his_result_by_post(desktop, portal):
     assert badge == 'Đã trả kết quả', badge
     facts = run(portal, 'inspect', portal.database, code)
     assert (facts['state'], facts['shipment']) == ('done', 'delivered')
-    page.screenshot(path='/tmp/postal-lookup-delivered.png', full_page=True)
+    page.screenshot(path=tmp_path / 'postal-lookup-delivered.png', full_page=True)
     check_page(page, 'postal-lookup-delivered')
 
     # The kiosk of the desk shows the same.

@@ -71,13 +71,23 @@ class Dossier(metaclass=PoolMeta):
         return Contract.offer(
             self.agency, self.procedure, {'pickup_home'}) is not None
 
+    def return_errors(self, values=None):
+        "The pickup at home only where a contract offers it."
+        errors = super().return_errors(values)
+        values = values or {}
+        pickup = values.get('pickup_requested', self.pickup_requested)
+        if pickup and not self.postal_pickup_offered():
+            errors['pickup_requested'] = gettext(
+                'gov_postal.msg_pickup_not_offered')
+        return errors
+
     def shipment_values(self, direction):
         "The recipient of a new shipment of the dossier in direction."
         if direction == 'result':
             return {
                 'recipient_name': self.applicant_name,
                 'address': self.delivery_address(),
-                'phone': self.return_phone or self.applicant_phone,
+                'phone': self.delivery_phone(),
                 }
         return {
             'recipient_name': self.applicant_name,
@@ -168,6 +178,10 @@ class Dossier(metaclass=PoolMeta):
             if due:
                 with without_check_access():
                     cls.write(due, {'postal_handover_due': None})
+
+    @classmethod
+    def portal_return_fields(cls):
+        return super().portal_return_fields() + ['pickup_requested']
 
     @classmethod
     def _portal_return_values(cls, form, errors):

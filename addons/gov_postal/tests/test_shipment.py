@@ -216,3 +216,27 @@ class ShipmentTestCase(PostalTestCase):
         self.assertEqual(shipment.state, 'picked_up')
         self.assertEqual(shipment.events[-1].source, 'staff')
         self.assertEqual(shipment.events[-1].user, world['postal'])
+
+    @with_transaction()
+    def test_pickup_at_home_requested_on_submission(self):
+        """R-SUB-10, R-POST-2: the citizen's request for the pickup of her
+        originals at home is booked with the post when she submits — only
+        where the contract offers it"""
+        pool = Pool()
+        Dossier = pool.get('gov.dossier')
+        world = make_world()
+        values = {'pickup_requested': True, 'applicant_address': ADDRESS,
+            'applicant_phone': PHONE}
+        draft = Dossier(agency=world['desk_a'], procedure=world.procedure,
+            **values)
+        self.assertIn('pickup_requested', draft.return_errors())
+        make_contract(world)
+        self.assertNotIn('pickup_requested', draft.return_errors())
+        dossier = self.submitted(world, **values)
+        shipment, = dossier.shipments
+        self.assertEqual(shipment.direction, 'pickup')
+        self.assertEqual(shipment.state, 'requested')
+        self.assertEqual(shipment.charge, Decimal(15000))
+        booking = FakeCarrier.shipments[shipment.tracking_number]['booking']
+        self.assertEqual(booking['sender']['address'], ADDRESS)
+        self.assertEqual(booking['service'], 'pickup')
