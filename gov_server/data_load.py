@@ -10,6 +10,7 @@ import datetime as dt
 from gov_server.data_dossiers import load_demo_dossiers
 from gov_server.data_postal import load_postal
 from gov_server.data_procedures import load_procedures
+from gov_server.data_rating import load_demo_ratings
 from gov_server.settings import ADMIN_PASSWORD, DEMO_PASSWORD, read_csv
 
 # login, name, group XML ids (of gov_agency unless <module>.<id>), agency
@@ -148,7 +149,7 @@ def load_translations(pool):
 
 LOADERS = [load_translations, load_agencies, load_holidays, load_procedures]
 DEMO_LOADERS = [load_users, load_bank_accounts, load_postal,
-    load_demo_dossiers]
+    load_demo_dossiers, load_demo_ratings]
 
 
 def load_all(database, demo=True):
