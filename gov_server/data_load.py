@@ -8,6 +8,7 @@ their own data sets add a loader to LOADERS (see the loaders below).
 import datetime as dt
 
 from gov_server.data_dossiers import load_demo_dossiers
+from gov_server.data_feedback import load_demo_feedback
 from gov_server.data_postal import load_postal
 from gov_server.data_procedures import load_procedures
 from gov_server.data_rating import load_demo_ratings
@@ -149,7 +150,7 @@ def load_translations(pool):
 
 LOADERS = [load_translations, load_agencies, load_holidays, load_procedures]
 DEMO_LOADERS = [load_users, load_bank_accounts, load_postal,
-    load_demo_dossiers, load_demo_ratings]
+    load_demo_dossiers, load_demo_feedback, load_demo_ratings]
 
 
 def load_all(database, demo=True):
