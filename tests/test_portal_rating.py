@@ -12,6 +12,7 @@ Lan" step 5; R-RATE-1, R-RATE-2), in Chromium against the live server:
   /danh-gia too, without any comment.
 """
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -147,11 +148,39 @@ def test_lan_rates_her_returned_dossier(desktop, portal, tmp_path):
     save(page, tmp_path, 'saved')
     check_page(page, 'rating-saved')
 
+    # The link of the result notification (in her inbox on the page) opens
+    # the same rating, still changeable; nothing personal on it.
+    token = re.search(r'/danh-gia/([\w-]{32})', page.content()).group(1)
+    page.goto(f'/danh-gia/{token}')
+    assert 'Rất hài lòng' in page.inner_text('#rating-current')
+    assert 'Nguyễn Thị Lan' not in page.inner_text('main')
+    save(page, tmp_path, 'link')
+    check_page(page, 'rating-link')
+
+    # At the kiosk: a wrong PIN is refused, the right one changes it.
+    page.goto('/kiosk')
+    page.click('#kiosk-rating')
+    page.fill('#f-ma', code)
+    page.fill('#f-pin', '000000' if dossier['pin'] != '000000' else '111111')
+    page.check('#f-overall-satisfied')
+    page.click('#rating-submit')
+    page.wait_for_selector('#error-summary')
+    assert 'Mã hồ sơ hoặc mã PIN không đúng' in page.inner_text(
+        '#error-summary')
+    assert page.is_checked('#f-overall-satisfied')
+    save(page, tmp_path, 'kiosk-refused')
+    check_page(page, 'rating-kiosk-refused')
+    page.fill('#f-pin', dossier['pin'])
+    page.click('#rating-submit')
+    page.wait_for_selector('#rating-saved')
+    assert 'Hài lòng' in page.inner_text('#rating-current .rating-overall')
+    save(page, tmp_path, 'kiosk-saved')
+
     # Published: the procedure's results count it, no comment anywhere.
     assert rated_count(page) == before + 1
     page.locator('#rating-results').scroll_into_view_if_needed()
     page.click('#rating-results ~ details summary')
-    assert 'Rất hài lòng' in page.inner_text('#rating-procedure-table')
+    assert 'Hài lòng' in page.inner_text('#rating-procedure-table')
     assert 'cảm ơn' not in page.content()
     save(page, tmp_path, 'procedure')
     check_page(page, 'rating-procedure')
