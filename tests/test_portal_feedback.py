@@ -156,3 +156,28 @@ def test_feedback_form_rate_limited_per_address(portal):
     assert status == 429
     assert 'quá nhiều phản ánh' in body
     assert 'Traceback' not in body
+
+
+def test_her_feedback_in_her_account(portal):
+    "R-FB-1, R-AG-3: signed in, the demo citizen finds her feedback in her account and on her dossier's page, with the link to complain about it; another citizen's code shows her nothing"
+    office, _ = portal.login('quantri', DEMO_PASSWORD)
+    ids = rpc(portal, office, 'search',
+        [('sender_email', '=', 'lan.nguyen@example.com')])
+    assert len(ids) == 2
+    rows = rpc(portal, office, 'read', ids, ['code', 'dossier.code', 'state'])
+    assert {r['state'] for r in rows} == {'escalated'}
+    lan = Client(portal)
+    status, _, _ = lan.post('/dang-nhap', {
+            'email': 'lan.nguyen@example.com', 'password': DEMO_PASSWORD})
+    assert status == 303
+    status, _, body = lan.get('/phan-anh/cua-toi')
+    assert status == 200 and all(r['code'] in body for r in rows)
+    code = rows[0]['dossier.']['code']
+    status, _, body = lan.get(f'/ho-so/{code}')
+    assert status == 200 and 'id="feedback"' in body
+    assert rows[0]['code'] in body and f'/phan-anh?ho-so={code}' in body
+    status, _, body = lan.get(f'/phan-anh/{rows[0]["code"]}')
+    assert 'id="feedback-content"' in body
+    stranger = Client(portal)
+    status, _, body = stranger.get(f'/phan-anh/{rows[0]["code"]}')
+    assert status == 200 and 'id="feedback-content"' not in body

@@ -360,6 +360,10 @@ class Feedback(CitizenMixin, PublicationMixin, DeadlineMixin, Workflow,
                 cls._raise_protected(sorted(protected)[0])
             for feedback in feedbacks:
                 refused = set(values) - WRITABLE.get(feedback.state, set())
+                if feedback.published:
+                    # Unpublish first: the public reads the reviewed texts.
+                    refused |= set(values) & {
+                        'published_question', 'published_answer'}
                 if refused:
                     raise FeedbackAccessError(gettext(
                             'gov_feedback.msg_field_locked',

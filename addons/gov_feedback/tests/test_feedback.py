@@ -238,6 +238,9 @@ class FeedbackTest(FeedbackTestCase):
         self.assertEqual(Feedback.public_qa(str(agreed.id))['id'], agreed.id)
         self.assertIsNone(Feedback.public_qa(str(refused.id)))
         with as_user(world['head_a']):
+            # The public reads the reviewed texts: unpublish first.
+            with self.assertRaises(AccessError):
+                Feedback.write([agreed], {'published_answer': "Khác"})
             Feedback.unpublish([agreed])
         self.assertEqual(Feedback.search_qa('dat dai')[1], 0)
 
