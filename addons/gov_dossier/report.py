@@ -57,9 +57,12 @@ REPORT_DIR = os.path.join(os.path.dirname(__file__), 'report')
 
 
 def applicant_text(message, **values):
-    """The gov_dossier message in the language of the forms and of the
-    applicants (Vietnamese, locale/vi.po), whatever the officer's own."""
-    return gettext(f'gov_dossier.{message}', LANGUAGE, **values)
+    """The message in the language of the forms and of the applicants
+    (Vietnamese, locale/vi.po), whatever the officer's own: a message of
+    gov_dossier, or of another module as '<module>.<id>'."""
+    if '.' not in message:
+        message = f'gov_dossier.{message}'
+    return gettext(message, LANGUAGE, **values)
 
 
 def selection_labels(model, field):

@@ -11,7 +11,6 @@ approval, with the Vietnamese texts msg_notification_refund_* of gov_fee
 paid yet, will pay back."""
 from decimal import Decimal
 
-from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction, without_check_access
 
@@ -20,10 +19,6 @@ from gov_dossier.report import applicant_text, lookup_url
 
 KIND = ('refund', "Refund Approved")
 
-
-def fee_text(message, **values):
-    "A gov_fee message in the applicants' language (Vietnamese)."
-    return gettext(f'gov_fee.{message}', LANGUAGE, **values)
 
 
 class Notification(metaclass=PoolMeta):
@@ -56,15 +51,17 @@ class Notification(metaclass=PoolMeta):
             reason = ' '.join((refund.reason or '').split())
             if reason and reason not in reasons:
                 reasons.append(reason)
-        subject = fee_text('msg_notification_refund_subject', **v)
+        subject = applicant_text(
+            'gov_fee.msg_notification_refund_subject', **v)
         lines = [
-            fee_text('msg_notification_refund', **v,
+            applicant_text('gov_fee.msg_notification_refund', **v,
                 amount=format_amount(amount)),
             applicant_text('msg_notification_reason',
                 reason='; '.join(reasons)),
-            fee_text('msg_notification_refund_how', methods=methods),
+            applicant_text('gov_fee.msg_notification_refund_how',
+                methods=methods),
             ]
-        sms = fee_text('msg_notification_refund_sms',
+        sms = applicant_text('gov_fee.msg_notification_refund_sms',
             code=dossier.code or '', amount=format_amount(amount, short=True),
             url=lookup_url(dossier.code, None))
         if len(sms) > 459:

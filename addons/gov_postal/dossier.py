@@ -20,7 +20,7 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import Index, fields
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Eval
+from trytond.pyson import Eval, If
 from trytond.transaction import without_check_access
 
 from .exceptions import PostalReturnError
@@ -54,6 +54,15 @@ class Dossier(metaclass=PoolMeta):
                 (t.postal_handover_due, Index.Range(order='ASC')),
                 where=t.postal_handover_due != None))  # noqa: E711
 
+    @classmethod
+    def view_attributes(cls):
+        """The list of the results for the post is red when late, whatever
+        colours the other lists of dossiers give their rows."""
+        return super().view_attributes() + [
+            ("/tree[field[@name='postal_handover_due']]", 'visual',
+                If(Eval('postal_late', False), 'danger', '')),
+            ]
+
     # -------------------------------------------------------- the offer
     def _postal_return_offered(self):
         "The post returns results only under an active contract."
@@ -75,7 +84,9 @@ class Dossier(metaclass=PoolMeta):
         "The pickup at home only where a contract offers it."
         errors = super().return_errors(values)
         values = values or {}
-        pickup = values.get('pickup_requested', self.pickup_requested)
+        # A dossier being built by the portal's form may not have it yet.
+        pickup = values.get('pickup_requested',
+            getattr(self, 'pickup_requested', False))
         if pickup and not self.postal_pickup_offered():
             errors['pickup_requested'] = gettext(
                 'gov_postal.msg_pickup_not_offered')

@@ -12,18 +12,14 @@ of gov_postal in the applicants' language (Vietnamese, locale/vi.po): what
 was lost, the compensation of the costs and fees, the legal basis."""
 from decimal import Decimal
 
-from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import without_check_access
 
-from gov_agency.l10n import LANGUAGE, format_amount
+from gov_agency.l10n import format_amount
+from gov_dossier.report import applicant_text
 
 KIND = ('postal_lost', "Postal Shipment Lost: Compensation")
 
-
-def postal_text(message, **values):
-    "A gov_postal message in the applicants' language (Vietnamese)."
-    return gettext(f'gov_postal.{message}', LANGUAGE, **values)
 
 
 class Notification(metaclass=PoolMeta):
@@ -52,16 +48,18 @@ class Notification(metaclass=PoolMeta):
         costs = sum((c.costs for c in compensations), Decimal(0))
         fees = sum((c.fees for c in compensations), Decimal(0))
         tracking = ', '.join(c.shipment.rec_name for c in compensations)
-        subject = postal_text('msg_notification_lost_subject', **v)
+        subject = applicant_text(
+            'gov_postal.msg_notification_lost_subject', **v)
         lines = [
-            postal_text('msg_notification_lost', **v, tracking=tracking),
-            postal_text('msg_notification_lost_amounts',
+            applicant_text('gov_postal.msg_notification_lost', **v,
+                tracking=tracking),
+            applicant_text('gov_postal.msg_notification_lost_amounts',
                 costs=format_amount(costs), fees=format_amount(fees),
                 total=format_amount(costs + fees)),
-            postal_text('msg_notification_lost_basis',
+            applicant_text('gov_postal.msg_notification_lost_basis',
                 basis=compensations[0].legal_basis),
             ]
-        sms = postal_text('msg_notification_lost_sms',
+        sms = applicant_text('gov_postal.msg_notification_lost_sms',
             code=dossier.code or '',
             total=format_amount(costs + fees, short=True))
         if len(sms) > 459:

@@ -6,15 +6,9 @@
 dossier end with the link ``/danh-gia/<token>`` of the dossier (the text
 msg_notification_rating of gov_rating, in the applicants' language). The
 SMS stays as short as it was."""
-from trytond.i18n import gettext
 from trytond.pool import PoolMeta
 
-from gov_agency.l10n import LANGUAGE
-
-
-def rating_text(message, **values):
-    "A gov_rating message in the applicants' language (Vietnamese)."
-    return gettext(f'gov_rating.{message}', LANGUAGE, **values)
+from gov_dossier.report import applicant_text
 
 
 class Notification(metaclass=PoolMeta):
@@ -23,8 +17,9 @@ class Notification(metaclass=PoolMeta):
     @classmethod
     def _with_rating_link(cls, dossier, content):
         subject, lines, sms = content
-        lines = list(lines) + [rating_text(
-                'msg_notification_rating', url=dossier.rating_url())]
+        lines = list(lines) + [applicant_text(
+                'gov_rating.msg_notification_rating',
+                url=dossier.rating_url())]
         return subject, lines, sms
 
     @classmethod
