@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command (README, `make test`, .ci/run): install what the tests
-# need, run the whole suite on SQLite, then again on PostgreSQL 15.
+# need, run the whole suite on SQLite and on PostgreSQL 15 (at once).
 #   scripts/test.sh [sqlite|postgresql|all] [pytest arguments…]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,11 +46,11 @@ PYTEST_ARGS=("$@")
 # keyed by the modules' content so that a changed module is never served a
 # stale database.
 fingerprint=$("$ROOT/.venv/bin/python" -c 'from gov_server.setup_db import modules_fingerprint as f; print(f()[:16])')
-if [ "$which" = all ] || [ "$which" = sqlite ]; then
-    run_pass sqlite DB_NAME=:memory: DB_CACHE="$ROOT/var/test/cache-sqlite-$fingerprint" || failed=1
-fi
+sqlite_pass() {
+    run_pass sqlite DB_NAME=:memory: DB_CACHE="$ROOT/var/test/cache-sqlite-$fingerprint"
+}
 
-if [ "$which" = all ] || [ "$which" = postgresql ]; then
+postgresql_pass() {
     # Use the local PostgreSQL 15 when it runs, else start the Debian cluster.
     if ! pg_isready -q -h /var/run/postgresql 2>/dev/null; then
         version=$(ls /etc/postgresql | sort -n | tail -1)
@@ -69,8 +69,25 @@ if [ "$which" = all ] || [ "$which" = postgresql ]; then
     cleanup
     trap cleanup EXIT
     run_pass postgresql DB_NAME=$db TRYTOND_DATABASE_URI="$uri" \
-        DB_CACHE="postgresql://" GOV_TEST_BACKEND=postgresql || failed=1
-fi
+        DB_CACHE="postgresql://" GOV_TEST_BACKEND=postgresql
+}
+
+case $which in
+    sqlite) sqlite_pass || failed=1 ;;
+    postgresql) postgresql_pass || failed=1 ;;
+    all)
+        # The two passes at once: each is one test process (and its live
+        # server) and the machine has two cores; the PostgreSQL pass's
+        # output follows the SQLite pass's.
+        log=var/test/postgresql.log
+        postgresql_pass > "$log" 2>&1 &
+        pg=$!
+        sqlite_pass || failed=1
+        wait $pg || failed=1
+        cat "$log"
+        ;;
+    *) echo "usage: scripts/test.sh [sqlite|postgresql|all] [pytest arguments…]" >&2; exit 2 ;;
+esac
 # One closing line for the whole run (both databases).
 cat var/test/junit-*.xml.counts 2>/dev/null | awk '{p+=$1; f+=$2; s+=$3} END {printf "all: %d passed, %d failed, %d skipped\n", p, f, s}'
 exit $failed
