@@ -8,9 +8,9 @@ ownership themselves, never a free search or write.
 - ``portal_send``: a feedback sent on the portal, signed in (her account)
   or not (name and phone or e-mail); a dossier is accepted only when it is
   hers;
-- ``portal_rate_limit``: the portal's per-address counter
-  (gov.portal.lookup.attempt) for the address and for the account, with
-  the limits of ``[gov] feedback_per_hour`` (5);
+- ``portal_rate_limit``: the sendings of the last hour from the address
+  (a keyed hash of it, ``sender_address_key``) and from the account, at
+  most ``[gov] feedback_per_hour`` (5) each;
 - ``portal_lookup``: by tracking code with the PIN, or as owner; wrong PINs
   lock the PIN check like a dossier's (gov.dossier.pin.failure, keyed by
   the negative id of the feedback);
@@ -22,7 +22,8 @@ import hmac
 from trytond import config
 from trytond.i18n import gettext
 from trytond.pool import Pool
-from trytond.transaction import Transaction
+
+from gov_portal.web import sign
 
 from .exceptions import FeedbackAccessError, FeedbackWorkflowError
 from .history import PUBLIC_EVENTS
@@ -36,22 +37,31 @@ class CitizenMixin:
     def normalize_code(value):
         return ''.join(str(value or '').split()).upper()[:32]
 
+    @staticmethod
+    def address_key(address):
+        "The keyed hash of a sender's address (the address is not kept)."
+        return sign(Pool(), 'feedback-address', address or '')
+
     @classmethod
     def portal_rate_limit(cls, address, web_user=None):
-        """Count a sending from address (and the account): False when over
-        `[gov] feedback_per_hour` (5) within an hour for either."""
-        Attempt = Pool().get('gov.portal.lookup.attempt')
+        """False when the address, or the account, already sent `[gov]
+        feedback_per_hour` (5) feedback on the portal within the hour:
+        the sendings themselves are counted, as long as the window."""
         limit = config.getint('gov', 'feedback_per_hour', default=5)
-        with Transaction().set_context(
-                attempt_limit=limit, attempt_window=3600):
-            if not Attempt.hit(f'feedback|{address}'):
-                return False
-            if web_user and not Attempt.hit(f'feedback|user|{int(web_user)}'):
-                return False
+        since = dt.datetime.now() - dt.timedelta(hours=1)
+        recent = [('channel', '=', 'portal'), ('create_date', '>=', since)]
+        if cls.search_count(recent + [
+                    ('sender_address_key', '=', cls.address_key(address)),
+                    ]) >= limit:
+            return False
+        if web_user and cls.search_count(recent + [
+                    ('web_user', '=', int(web_user)),
+                    ]) >= limit:
+            return False
         return True
 
     @classmethod
-    def portal_send(cls, values, files=(), web_user=None):
+    def portal_send(cls, values, files=(), web_user=None, address=None):
         """Create a feedback from the portal's form: values of kind, title,
         content, procedure, subject_agency, dossier_code,
         publication_consent, sender_name/phone/email; files [(name,
@@ -61,6 +71,7 @@ class CitizenMixin:
         Attachment = pool.get('gov.feedback.attachment')
         record = {
             'channel': 'portal',
+            'sender_address_key': cls.address_key(address),
             'kind': values.get('kind') or 'feedback',
             'title': values.get('title'),
             'content': values.get('content'),

@@ -57,6 +57,7 @@ PROTECTED_FIELDS = {
     'escalated', 'escalated_date', 'out_of_scope', 'close_reason',
     'history', 'involved_agencies', 'warning_date', 'published',
     'published_by', 'published_date', 'qa_search_text', 'slug',
+    'sender_address_key',
     }
 # Fields an officer may change through RPC, by state.
 WRITABLE = {
@@ -92,6 +93,10 @@ class Feedback(CitizenMixin, PublicationMixin, DeadlineMixin, Workflow,
     channel_string = channel.translated('channel')
     web_user = fields.Many2One('web.user', "Citizen Account", readonly=True,
         ondelete='RESTRICT')
+    sender_address_key = fields.Char("Sender Address Key", readonly=True,
+        help="A keyed hash of the address a portal sending came from: "
+        "the hourly limit per address counts it; the address itself is "
+        "not kept.")
     sender_name = fields.Char("Sender", required=True,
         states={'readonly': Eval('state') != 'received'})
     sender_phone = fields.Char("Phone",

@@ -1,10 +1,7 @@
 # This file is part of the Đắk Nông one-stop public service platform.
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
-import datetime as dt
-
 from trytond.pool import PoolMeta
-from trytond.transaction import Transaction
 
 from gov_dossier.ir import scope_by_dossier_agencies
 
@@ -27,19 +24,3 @@ class Cron(metaclass=PoolMeta):
                     "Warn Unit Heads of Feedback Due Soon or Overdue"),
                 ])
 
-
-class LookupAttempt(metaclass=PoolMeta):
-    """The portal's per-address counter, with the limit and the window of
-    the caller when it gives them in the context (attempt_limit,
-    attempt_window in seconds): the feedback form counts its sendings in
-    it, per hour, instead of the lookups' per minute."""
-    __name__ = 'gov.portal.lookup.attempt'
-
-    @classmethod
-    def limit(cls):
-        return Transaction().context.get('attempt_limit') or super().limit()
-
-    @classmethod
-    def window(cls):
-        seconds = Transaction().context.get('attempt_window')
-        return dt.timedelta(seconds=seconds) if seconds else super().window()

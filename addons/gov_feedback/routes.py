@@ -11,7 +11,7 @@ error pages without details); templates in templates/:
     when signed in), title, content, up to 3 files, consent to
     publication; signed in, her name and e-mail are taken from her
     account, else name and phone or e-mail. Errors keep what she typed.
-    A valid sending counts against the per-address and per-account limit
+    At most 5 sendings an hour per address and per account
     (gov.feedback.portal_rate_limit); on success a page with the tracking
     code and the PIN, shown once;
 ``/phan-anh/<code>``
@@ -152,7 +152,7 @@ def send(portal):
                 publication_consent=bool(form.get('consent')))
             try:
                 feedback = Feedback.portal_send(values, files,
-                    web_user=portal.user)
+                    web_user=portal.user, address=portal.remote_addr)
             except FeedbackAccessError as error:
                 # Not her dossier: raised before anything is written.
                 errors['dossier_code'] = error.message
