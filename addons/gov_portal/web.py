@@ -30,6 +30,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.utils import redirect as _redirect
 
 from trytond import config
+from trytond.pool import Pool
 from trytond.protocols.wrappers import Response, with_transaction
 from trytond.transaction import Transaction
 
@@ -113,11 +114,27 @@ ENV.filters.update({
         })
 
 
+def has_model(name):
+    """Whether the current database has the model (its module activated):
+    the template a module adds to a portal page renders only then, as a
+    module's Python code is loaded for every database of the server."""
+    try:
+        Pool().get(name)
+    except KeyError:
+        return False
+    return True
+
+
+ENV.globals['has_model'] = has_model
+
+
 def add_template_folder(path):
     """Let the portal's renderer find the templates of another module's
     pages (e.g. gov_fee/templates), after its own. A page template of the
     portal may offer a place for them: ``{% include 'x.html' ignore
-    missing %}`` renders a module's x.html there when it is installed."""
+    missing %}`` renders a module's x.html there when it is installed; x.html
+    renders nothing in a database where its module is not activated
+    (``{% if has_model('<its model>') %}``)."""
     path = str(Path(path).resolve())
     if path not in ENV.loader.searchpath:
         ENV.loader.searchpath.append(path)
