@@ -32,7 +32,7 @@ from decimal import Decimal
 from unittest.mock import patch
 
 from trytond.pool import Pool
-from trytond.tests.test_tryton import DB_NAME, activate_module
+from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
 from trytond.transaction import Transaction, check_access
 
 D = dt.date
@@ -261,6 +261,37 @@ class DossierTestCase(unittest.TestCase):
         finally:
             _SHARED.clear()
             super().tearDownClass()
+
+
+class ModuleDossierTestCase(DossierTestCase):
+    """DossierTestCase on a database where `module` (a module depending on
+    gov_dossier) is activated, dropped afterwards so that the other
+    modules' tests never meet it."""
+    module = None
+
+    @classmethod
+    def setUpClass(cls):
+        # Not the database DossierTestCase would activate (and cache) for
+        # gov_dossier alone.
+        unittest.TestCase.setUpClass.__func__(cls)
+        drop_db()
+        activate_module(cls.module)
+        cls.addClassCleanup(drop_db)
+        with Transaction().start(DB_NAME, 0) as transaction:
+            world = make_world()
+            _SHARED.update({
+                    'agencies': {k: a.id for k, a in world.agencies.items()},
+                    'users': {k: u.id for k, u in world.users.items()},
+                    'procedure': world.procedure.id,
+                    })
+            transaction.commit()
+
+    @classmethod
+    def tearDownClass(cls):
+        # The database is dropped (class cleanup): no need to delete the
+        # world first.
+        _SHARED.clear()
+        unittest.TestCase.tearDownClass.__func__(cls)
 
 
 def _delete_world():

@@ -7,50 +7,22 @@
 ``dossier_fixtures``: agencies, users, procedure P1, committed once per
 class) on a database where gov_fee is activated, dropped afterwards so
 that the other modules' tests never meet gov_fee."""
-import unittest
 from decimal import Decimal
 
 from trytond.pool import Pool
-from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
-from trytond.transaction import Transaction
 
 from gov_dossier.tests import dossier_fixtures
-from gov_dossier.tests.dossier_fixtures import DossierTestCase, make_world
+from gov_dossier.tests.dossier_fixtures import ModuleDossierTestCase
 
 MODULE = 'gov_fee'
 # Monday 3 March 2025, 9:00 in Đắk Nông.
 MONDAY = dossier_fixtures.local(2025, 3, 3, 9, 0)
 
 
-class FeeTestCase(DossierTestCase):
+class FeeTestCase(ModuleDossierTestCase):
     """DossierTestCase with gov_fee activated (on a database of its own,
     dropped afterwards); a module depending on gov_fee sets `module`."""
     module = MODULE
-
-    @classmethod
-    def setUpClass(cls):
-        # DossierTestCase's world on a database where gov_fee is activated:
-        # not the one its setUpClass would activate (and cache) for
-        # gov_dossier alone.
-        unittest.TestCase.setUpClass.__func__(cls)
-        drop_db()
-        activate_module(cls.module)
-        cls.addClassCleanup(drop_db)
-        with Transaction().start(DB_NAME, 0) as transaction:
-            world = make_world()
-            dossier_fixtures._SHARED.update({
-                    'agencies': {k: a.id for k, a in world.agencies.items()},
-                    'users': {k: u.id for k, u in world.users.items()},
-                    'procedure': world.procedure.id,
-                    })
-            transaction.commit()
-
-    @classmethod
-    def tearDownClass(cls):
-        # The database is dropped (class cleanup): no need to delete the
-        # world first.
-        dossier_fixtures._SHARED.clear()
-        unittest.TestCase.tearDownClass.__func__(cls)
 
     def submitted(self, world, moment=MONDAY, **values):
         "A new dossier of the world, submitted at moment (default MONDAY)."

@@ -8,16 +8,13 @@
 class) on a database where gov_feedback is activated, dropped afterwards.
 ``at(moment)`` freezes the feedback's clock as dossier_fixtures.at does
 the dossiers'."""
-import unittest
 from contextlib import contextmanager
 from unittest.mock import patch
 
 from trytond.pool import Pool
-from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
-from trytond.transaction import Transaction
 
 from gov_dossier.tests import dossier_fixtures
-from gov_dossier.tests.dossier_fixtures import DossierTestCase, make_world
+from gov_dossier.tests.dossier_fixtures import ModuleDossierTestCase
 
 MODULE = 'gov_feedback'
 # Monday 3 March 2025, 9:00 in Đắk Nông; Friday 7 March the same week.
@@ -34,29 +31,9 @@ def at(moment):
         yield
 
 
-class FeedbackTestCase(DossierTestCase):
+class FeedbackTestCase(ModuleDossierTestCase):
     "DossierTestCase with gov_feedback activated on a database of its own."
     module = MODULE
-
-    @classmethod
-    def setUpClass(cls):
-        unittest.TestCase.setUpClass.__func__(cls)
-        drop_db()
-        activate_module(cls.module)
-        cls.addClassCleanup(drop_db)
-        with Transaction().start(DB_NAME, 0) as transaction:
-            world = make_world()
-            dossier_fixtures._SHARED.update({
-                    'agencies': {k: a.id for k, a in world.agencies.items()},
-                    'users': {k: u.id for k, u in world.users.items()},
-                    'procedure': world.procedure.id,
-                    })
-            transaction.commit()
-
-    @classmethod
-    def tearDownClass(cls):
-        dossier_fixtures._SHARED.clear()
-        unittest.TestCase.tearDownClass.__func__(cls)
 
 
 def make_feedback(world=None, moment=MONDAY, **values):
