@@ -37,15 +37,12 @@ Everything is kept in memory and lost when the process stops. Nothing
 here imports Tryton: it is the third party, not part of the platform.
 gov_server.sandboxes starts it.
 """
-import argparse
 import hashlib
 import hmac
 import html
 import json
 import logging
-import os
 import secrets
-import sys
 import threading
 import time
 import urllib.error
@@ -55,6 +52,8 @@ import urllib.request
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
+
+from gov_server.sandbox_common import parse_arguments
 
 logger = logging.getLogger('gov_server.sandbox_payment')
 
@@ -347,39 +346,11 @@ class Sandbox:
         return False
 
 
-def _watch_parent(pid):
-    "Stop when the process that started the sandbox is gone."
-    while True:
-        time.sleep(1)
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            logger.warning('parent process %d gone: stopping', pid)
-            os._exit(0)
-        except PermissionError:
-            pass
-
-
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--host', default='127.0.0.1')
-    parser.add_argument('--port', type=int, default=8765)
-    parser.add_argument('--secret',
-        default=os.environ.get('GOV_SANDBOX_SECRET'),
-        help='shared HMAC secret (default: $GOV_SANDBOX_SECRET)')
-    parser.add_argument('--verbose', action='store_true',
-        help='log every HTTP request')
-    args = parser.parse_args(argv)
-    if not args.secret:
-        parser.error('--secret (or GOV_SANDBOX_SECRET) is required')
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-        format='sandbox_payment %(levelname)s %(message)s')
+    args = parse_arguments('sandbox_payment', __doc__.splitlines()[0],
+        8765, argv)
     if not args.verbose:
         logging.getLogger('werkzeug').setLevel(logging.WARNING)
-    parent = os.environ.get('GOV_SANDBOX_PARENT')
-    if parent:
-        threading.Thread(target=_watch_parent, args=(int(parent),),
-            daemon=True).start()
 
     from werkzeug.serving import make_server
     server = make_server(args.host, args.port, Sandbox(args.secret),

@@ -45,17 +45,14 @@ kept in memory and lost when the process stops. Nothing here imports
 Tryton: it is the third party, not part of the platform.
 gov_server.sandboxes starts it.
 """
-import argparse
 import contextlib
 import datetime as dt
 import hashlib
 import hmac
 import json
 import logging
-import os
 import re
 import secrets
-import sys
 import threading
 import time
 import urllib.error
@@ -63,7 +60,7 @@ import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from gov_server.sandbox_payment import _watch_parent
+from gov_server.sandbox_common import parse_arguments
 
 logger = logging.getLogger('gov_server.sandbox_postal')
 
@@ -390,32 +387,17 @@ class Server(ThreadingHTTPServer):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--host', default='127.0.0.1')
-    parser.add_argument('--port', type=int, default=8766)
-    parser.add_argument('--secret',
-        default=os.environ.get('GOV_SANDBOX_SECRET'),
-        help='shared HMAC secret (default: $GOV_SANDBOX_SECRET)')
-    parser.add_argument('--customer-code',
-        help='the only customer code accepted (default: any)')
-    parser.add_argument('--auto-advance', type=float,
-        help='seconds between the steps of every parcel (default: none)')
-    parser.add_argument('--verbose', action='store_true',
-        help='log every HTTP request')
-    args = parser.parse_args(argv)
-    if not args.secret:
-        parser.error('--secret (or GOV_SANDBOX_SECRET) is required')
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-        format='sandbox_postal %(levelname)s %(message)s')
+    def extra(parser):
+        parser.add_argument('--customer-code',
+            help='the only customer code accepted (default: any)')
+        parser.add_argument('--auto-advance', type=float,
+            help='seconds between the steps of every parcel (default: none)')
+    args = parse_arguments('sandbox_postal', __doc__.splitlines()[0], 8766,
+        argv, extra)
     operator = Operator(args.secret, args.customer_code, args.auto_advance)
-    daemons = []
-    if os.environ.get('GOV_SANDBOX_PARENT'):
-        daemons.append((_watch_parent,
-                (int(os.environ['GOV_SANDBOX_PARENT']),)))
     if args.auto_advance:
-        daemons.append((operator.run_auto_advance, ()))
-    for target, arguments in daemons:
-        threading.Thread(target=target, args=arguments, daemon=True).start()
+        threading.Thread(target=operator.run_auto_advance,
+            daemon=True).start()
     with Server((args.host, args.port), operator, args.verbose) as server, \
             contextlib.suppress(KeyboardInterrupt):
         logger.info('listening on http://%s:%d', *server.server_address)
