@@ -24,16 +24,26 @@ class ContractTestCase(PostalTestCase):
         pool = Pool()
         Configuration = pool.get('gov.postal.configuration')
         world = make_world()
+        contract = make_contract(world, activate=False,
+            services=[('return_result', 24, 0)])
+        service, = contract.services
+        # Checked as the record is validated (not an SQL constraint: the
+        # transaction stays usable on PostgreSQL).
+        service.journey_hours = 73
         with self.assertRaises(ValidationError) as cm:
-            make_contract(world, services=[('return_result', 73, 0)])
+            service.save()
         self.assertIn('73', cm.exception.message)
         self.assertIn('72', cm.exception.message)
+        service.journey_hours = 0
         with self.assertRaises(ValidationError):
-            make_contract(world, services=[('return_result', 0, 0)])
+            service.save()
         configuration = Configuration(1)
         configuration.journey_hours_cap = 96
         configuration.save()
-        contract = make_contract(world, services=[('return_result', 73, 0)])
+        service.journey_hours = 73
+        service.save()
+        pool.get('gov.postal.contract').activate([contract])
+        contract = pool.get('gov.postal.contract')(contract.id)
         self.assertEqual(contract.state, 'active')
 
     @with_transaction()

@@ -75,7 +75,8 @@ class HandoverTestCase(PostalTestCase):
         action, data = self.run_wizard(world['receiver_a'], [first, second])
         handover = Handover(data['id'])
         self.assertEqual(handover.state, 'handed')
-        self.assertRegex(handover.number, r'^BG-\d{4}-0*1$')
+        # PostgreSQL's sequences do not roll back with the tests: any number.
+        self.assertRegex(handover.number, r'^BG-\d{4}-\d{4,}$')
         self.assertEqual(handover.handed_by, world['receiver_a'])
         self.assertEqual(handover.officer, world['receiver_a'])
         self.assertEqual(handover.postal_staff, "Trần Văn Bưu")
