@@ -177,7 +177,7 @@ class Handover(Workflow, ModelSQL, ModelView):
             external=False):
         super().check_modification(
             mode, handovers, values=values, external=external)
-        if not external or Transaction().context.get('_handover_prepare'):
+        if not external:
             return
         if mode == 'write':
             if any(set(values) - WRITABLE[h.state] for h in handovers):
@@ -237,8 +237,15 @@ class Handover(Workflow, ModelSQL, ModelView):
         """A new draft list of the dossiers for the postal employee
         (HandoverError when they cannot go together, see
         check_dossiers)."""
+        pool = Pool()
+        ModelAccess = pool.get('ir.model.access')
+        Dossier = pool.get('gov.dossier')
         contract = cls.check_dossiers(dossiers)
-        with Transaction().set_context(_handover_prepare=True):
+        # What RPC may not write, the wizard does for whom may create a
+        # list and read the dossiers (model access, record rules).
+        ModelAccess.check(cls.__name__, 'create')
+        Dossier.read([d.id for d in dossiers], ['id'])
+        with without_check_access():
             handover, = cls.create([{
                         'agency': contract.agency.id,
                         'enterprise': contract.enterprise.id,

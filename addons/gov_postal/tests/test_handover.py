@@ -156,6 +156,12 @@ class HandoverTestCase(PostalTestCase):
                 Handover.read([data['id']], ['number'])
         with as_user(world['auditor']):
             self.assertEqual(len(Handover.search([])), 1)
+        # Another agency's desk cannot list a dossier it cannot read.
+        second = self.postal_dossier(world)
+        with as_user(world['receiver_b']):
+            with self.assertRaises(AccessError):
+                Handover.prepare([second], "Nhân viên X")
+        self.assertEqual(Handover.search_count([]), 1)
         with as_user(world['specialist_a']):
             with self.assertRaises(AccessError):
                 Handover.search([])
