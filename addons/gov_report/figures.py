@@ -1,0 +1,564 @@
+# This file is part of the Đắk Nông one-stop public service platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+"""The figures of the reports (R-REP-1, R-REP-5; R-CAT-3 and R-RATE-2
+read them): one definition, used by the statistics of sao, the statutory
+reports, the quality index, the ranking and the public pages.
+
+Every figure is defined in doc/index.rst ("The figures"). In short, for
+the local days [start, end] (Asia/Ho_Chi_Minh), S and E the naive UTC
+moments of the start of `start` and of the day after `end`, drafts never
+counted, a dossier "open at T" when received before T (received_date, the
+current reception: a supplement request restarts it), not completed
+before T and not rejected or withdrawn before T:
+
+- carried_over: open at S;
+- received (received_online / _desk / _post by channel): received in
+  [S, E);
+- resolved (resolved_early / _on_time / _late by timeliness): completed
+  in [S, E);
+- in_progress_on_time / in_progress_overdue: open at E, the due date on
+  or after / before `end`;
+- supplement_requested, rejected, withdrawn: dossiers with that event of
+  their history in [S, E);
+- returned: result returned in [S, E);
+- fees_collected: the paid gov.fee.payment of [S, E) (đồng);
+- ratings, ratings_satisfied: gov.rating rated in [S, E), and those
+  overall very satisfied or satisfied;
+- unit_handled, unit_on_time, unit_late (R-REP-5): steps of the
+  dossiers finished in [S, E) by a unit (key 'unit' = the step's unit),
+  on time meaning early or on time;
+- online_share: received_online / received in percent (2 decimals).
+
+compute() reads the facts stored by the monthly extraction
+(extraction.py) for the closed months it covers entirely, and the
+dossiers themselves for the rest. Stocks (carried_over, in_progress_*)
+are those of the first / last month of the period; the other figures are
+sums over the months.
+"""
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from sql import Literal, Null
+from sql.aggregate import Count, Max, Sum
+from sql.conditionals import Case, Coalesce
+
+from trytond.model import Index
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+
+FIGURES = (
+    'carried_over',
+    'received',
+    'received_online',
+    'received_desk',
+    'received_post',
+    'resolved',
+    'resolved_early',
+    'resolved_on_time',
+    'resolved_late',
+    'in_progress_on_time',
+    'in_progress_overdue',
+    'supplement_requested',
+    'rejected',
+    'withdrawn',
+    'returned',
+    'fees_collected',
+    'ratings',
+    'ratings_satisfied',
+    'unit_handled',
+    'unit_on_time',
+    'unit_late',
+    'online_share',
+    )
+# Counted at a moment: the first month's (carried_over) or the last
+# month's (in progress) value, never summed over months.
+OPENING = ('carried_over',)
+CLOSING = ('in_progress_on_time', 'in_progress_overdue')
+DERIVED = ('online_share',)
+AMOUNTS = ('fees_collected',)
+# Stored in the facts: all but the derived ones.
+STORED = tuple(f for f in FIGURES if f not in DERIVED)
+KEYS = ('agency', 'procedure', 'field', 'sector', 'month', 'channel',
+    'unit')
+# The finest rows: the facts' columns and the live query's groups.
+FINE = ('agency', 'procedure', 'field', 'sector', 'channel', 'unit')
+CHANNEL_FIGURES = {
+    'online': 'received_online',
+    'desk': 'received_desk',
+    'postal': 'received_post',
+    }
+CLOSED_EVENTS = ('rejected', 'withdrawn')
+SATISFIED = ('very_satisfied', 'satisfied')
+# history events counted as figures of the same name
+EVENT_FIGURES = {
+    'supplement': 'supplement_requested',
+    'rejected': 'rejected',
+    'withdrawn': 'withdrawn',
+    }
+
+
+def local_start(day):
+    """The naive UTC moment the local day starts (gov.calendar's
+    timezone)."""
+    Calendar = Pool().get('gov.calendar')
+    noon = dt.datetime.combine(day, dt.time(12))
+    offset = Calendar.to_local(noon) - noon
+    return dt.datetime.combine(day, dt.time()) - offset
+
+
+def bounds(start, end):
+    "The naive UTC [S, E) of the local days [start, end]."
+    return local_start(start), local_start(end + dt.timedelta(days=1))
+
+
+def month_key(day):
+    return '%04d-%02d' % (day.year, day.month)
+
+
+def month_range(month):
+    "The first and last days of month ('YYYY-MM')."
+    year, number = map(int, month.split('-'))
+    first = dt.date(year, number, 1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, following - dt.timedelta(days=1)
+
+
+def months(start, end):
+    "The (month, first day, last day) of [start, end], cut to the period."
+    day = start
+    while day <= end:
+        first, last = month_range(month_key(day))
+        yield month_key(day), max(first, start), min(last, end)
+        day = last + dt.timedelta(days=1)
+
+
+def agency_ids(agencies, subtree=True):
+    "None for the whole province, else the ids (with their sub-units)."
+    if agencies is None:
+        return None
+    ids = [int(a) for a in agencies]
+    if subtree:
+        ids = list(Pool().get('gov.agency').subtree_ids(ids))
+    return ids
+
+
+def empty():
+    return {f: (Decimal(0) if f in AMOUNTS else 0) for f in STORED}
+
+
+def compute(start, end, agencies=None, by=('agency',), subtree=True):
+    """Figures of the local days [start, end] (datetime.date, both
+    included). agencies: None = whole province, else gov.agency ids (with
+    their sub-units when subtree). by: a tuple of keys among 'agency',
+    'procedure', 'field', 'sector', 'month', 'channel', 'unit' (processing
+    unit) — () gives the total. Returns {key tuple (ids / 'YYYY-MM' /
+    channel code): {figure name: int or Decimal}}."""
+    by = tuple(by)
+    unknown = set(by) - set(KEYS)
+    if unknown:
+        raise ValueError('unknown keys: %s' % ', '.join(sorted(unknown)))
+    ids = agency_ids(agencies, subtree)
+    extracted = extracted_months()
+    segments = list(months(start, end))
+    result = defaultdict(empty)
+    for index, (month, first, last) in enumerate(segments):
+        whole = month_range(month) == (first, last)
+        if whole and month in extracted:
+            rows = read_facts(month, ids)
+        else:
+            rows = live(first, last, ids)
+        opening = index == 0
+        closing = index == len(segments) - 1
+        for fine, values in rows:
+            key = _key(fine, month, by)
+            total = result[key]
+            for name, value in values.items():
+                if name in OPENING and not (opening or 'month' in by):
+                    continue
+                if name in CLOSING and not (closing or 'month' in by):
+                    continue
+                total[name] += value
+    for values in result.values():
+        derive(values)
+    return dict(result)
+
+
+def derive(values):
+    "Add the derived figures to one row."
+    received = values.get('received') or 0
+    if received:
+        values['online_share'] = (
+            Decimal(values.get('received_online') or 0) * 100
+            / received).quantize(Decimal('0.01'))
+    else:
+        values['online_share'] = Decimal('0.00')
+    return values
+
+
+def _key(fine, month, by):
+    values = dict(zip(FINE, fine), month=month)
+    return tuple(values[k] for k in by)
+
+
+def extracted_months():
+    "The months whose facts are stored (gov.report.extraction)."
+    pool = Pool()
+    try:
+        Extraction = pool.get('gov.report.extraction')
+    except KeyError:
+        return set()
+    return Extraction.extracted_months()
+
+
+def read_facts(month, ids):
+    "The stored facts of month: [(fine key, {figure: value})]."
+    Fact = Pool().get('gov.report.fact')
+    table = Fact.__table__()
+    cursor = Transaction().connection.cursor()
+    where = table.month == month
+    if ids is not None:
+        where &= _in(table.agency, ids)
+    cursor.execute(*table.select(
+            *[getattr(table, k) for k in FINE],
+            *[getattr(table, f) for f in STORED],
+            where=where))
+    rows = []
+    for row in cursor:
+        values = {}
+        for name, value in zip(STORED, row[len(FINE):]):
+            if name in AMOUNTS:
+                value = Decimal(str(value or 0))
+            else:
+                value = int(value or 0)
+            values[name] = value
+        rows.append((tuple(row[:len(FINE)]), values))
+    return rows
+
+
+def _in(column, ids):
+    return column.in_(list(ids)) if ids else Literal(False)
+
+
+# ------------------------------------------------------------- live data
+def live(start, end, ids=None):
+    """The figures of the local days [start, end] counted on the dossiers
+    now: [(fine key, {figure: value})], one row per agency, procedure,
+    field, sector, channel and unit."""
+    S, E = bounds(start, end)
+    rows = defaultdict(empty)
+    fields_ = _procedure_fields()
+    for (agency, procedure, channel, unit), values in _chain(
+            _dossier_counts(S, E, end, ids),
+            _event_counts(S, E, ids),
+            _step_counts(S, E, ids),
+            _fee_counts(S, E, ids),
+            _rating_counts(S, E, ids)):
+        field, sector = fields_.get(procedure, (None, None))
+        row = rows[(agency, procedure, field, sector, channel, unit)]
+        for name, value in values.items():
+            row[name] += value
+    for (_, _, _, _, channel, _), row in rows.items():
+        figure = CHANNEL_FIGURES.get(channel)
+        if figure:
+            row[figure] += row['received']
+    return list(rows.items())
+
+
+def _chain(*iterables):
+    for iterable in iterables:
+        yield from iterable
+
+
+def _procedure_fields():
+    "{procedure id: (field id, sector id)} as classified now."
+    pool = Pool()
+    Procedure = pool.get('gov.procedure')
+    Field = pool.get('gov.field')
+    procedure = Procedure.__table__()
+    field = Field.__table__()
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*procedure.join(field, 'LEFT',
+            condition=procedure.field == field.id).select(
+            procedure.id, field.id, field.sector))
+    return {p: (f, s) for p, f, s in cursor}
+
+
+def _tables():
+    pool = Pool()
+    return (pool.get('gov.dossier').__table__(),
+        pool.get('gov.dossier.history').__table__())
+
+
+def _count(condition):
+    return Sum(Case((condition, Literal(1)), else_=Literal(0)))
+
+
+def _dossier_counts(S, E, end, ids):
+    """received, resolved*, returned and the stocks, in one pass over the
+    dossiers that may count: received before E and not closed before S."""
+    dossier, history = _tables()
+    cursor = Transaction().connection.cursor()
+    # When a rejected or withdrawn dossier left the agency's hands.
+    closed = history.select(Max(history.date),
+        where=(history.dossier == dossier.id)
+        & history.event.in_(list(CLOSED_EVENTS)))
+    where = ((dossier.state != 'draft')
+        & (dossier.received_date != Null)
+        & (dossier.received_date < E)
+        & ((dossier.received_date >= S)
+            | (dossier.completed_date == Null)
+            | (dossier.completed_date >= S)
+            | (dossier.returned_date >= S)))
+    if ids is not None:
+        where &= _in(dossier.agency, ids)
+    inner = dossier.select(
+        dossier.agency, dossier.procedure, dossier.channel,
+        dossier.current_unit.as_('unit'),
+        dossier.received_date, dossier.completed_date,
+        dossier.returned_date, dossier.timeliness, dossier.due_date,
+        Case((dossier.state.in_(list(CLOSED_EVENTS)), closed),
+            else_=Null).as_('closed_date'),
+        where=where)
+
+    def open_at(moment):
+        return ((inner.received_date < moment)
+            & ((inner.completed_date == Null)
+                | (inner.completed_date >= moment))
+            & ((inner.closed_date == Null) | (inner.closed_date >= moment)))
+    resolved = (inner.completed_date >= S) & (inner.completed_date < E)
+    columns = {
+        'carried_over': _count(open_at(S)),
+        'received': _count(inner.received_date >= S),
+        'resolved': _count(resolved),
+        'resolved_early': _count(resolved & (inner.timeliness == 'early')),
+        'resolved_on_time': _count(
+            resolved & (inner.timeliness == 'on_time')),
+        'resolved_late': _count(resolved & (inner.timeliness == 'late')),
+        'in_progress_on_time': _count(open_at(E)
+            & ((inner.due_date == Null) | (inner.due_date >= end))),
+        'in_progress_overdue': _count(open_at(E) & (inner.due_date < end)),
+        'returned': _count(
+            (inner.returned_date >= S) & (inner.returned_date < E)),
+        }
+    keys = [inner.agency, inner.procedure, inner.channel, inner.unit]
+    cursor.execute(*inner.select(*keys, *columns.values(), group_by=keys))
+    for row in cursor:
+        yield tuple(row[:4]), {
+            name: int(value or 0)
+            for name, value in zip(columns, row[4:])}
+
+
+def _event_counts(S, E, ids):
+    "supplement_requested, rejected, withdrawn: dossiers with the event."
+    dossier, history = _tables()
+    cursor = Transaction().connection.cursor()
+    where = (history.event.in_(list(EVENT_FIGURES))
+        & (history.date >= S) & (history.date < E))
+    if ids is not None:
+        where &= _in(dossier.agency, ids)
+    query = history.join(dossier,
+        condition=history.dossier == dossier.id).select(
+        dossier.agency, dossier.procedure, dossier.channel,
+        dossier.current_unit, history.event,
+        Count(history.dossier, distinct=True),
+        where=where,
+        group_by=[dossier.agency, dossier.procedure, dossier.channel,
+            dossier.current_unit, history.event])
+    cursor.execute(*query)
+    for agency, procedure, channel, unit, event, number in cursor:
+        yield (agency, procedure, channel, unit), {
+            EVENT_FIGURES[event]: int(number)}
+
+
+def _step_counts(S, E, ids):
+    "R-REP-5: steps finished in the period, by the step's unit."
+    pool = Pool()
+    Step = pool.get('gov.dossier.step')
+    dossier, _ = _tables()
+    step = Step.__table__()
+    cursor = Transaction().connection.cursor()
+    where = ((step.state == 'done') & (step.end_date >= S)
+        & (step.end_date < E) & (step.kind != 'transfer'))
+    if ids is not None:
+        where &= _in(dossier.agency, ids)
+    keys = [dossier.agency, dossier.procedure, dossier.channel, step.unit]
+    cursor.execute(*step.join(dossier,
+            condition=step.dossier == dossier.id).select(
+            *keys, Count(Literal(1)),
+            _count(step.timeliness.in_(['early', 'on_time'])),
+            _count(step.timeliness == 'late'),
+            where=where, group_by=keys))
+    for agency, procedure, channel, unit, handled, on_time, late in cursor:
+        yield (agency, procedure, channel, unit), {
+            'unit_handled': int(handled),
+            'unit_on_time': int(on_time or 0),
+            'unit_late': int(late or 0),
+            }
+
+
+def _fee_counts(S, E, ids):
+    "fees_collected: the payments paid in the period (gov_fee)."
+    pool = Pool()
+    Payment = pool.get('gov.fee.payment')
+    dossier, _ = _tables()
+    payment = Payment.__table__()
+    cursor = Transaction().connection.cursor()
+    where = ((payment.state == 'paid') & (payment.paid_date >= S)
+        & (payment.paid_date < E))
+    if ids is not None:
+        where &= _in(dossier.agency, ids)
+    keys = [dossier.agency, dossier.procedure, dossier.channel,
+        dossier.current_unit]
+    cursor.execute(*payment.join(dossier,
+            condition=payment.dossier == dossier.id).select(
+            *keys, Sum(Coalesce(payment.amount, 0)),
+            where=where, group_by=keys))
+    for agency, procedure, channel, unit, amount in cursor:
+        yield (agency, procedure, channel, unit), {
+            'fees_collected': Decimal(str(amount or 0))}
+
+
+def _rating_counts(S, E, ids):
+    "ratings, ratings_satisfied: the ratings given in the period."
+    pool = Pool()
+    Rating = pool.get('gov.rating')
+    dossier, _ = _tables()
+    rating = Rating.__table__()
+    cursor = Transaction().connection.cursor()
+    where = (rating.rated_at >= S) & (rating.rated_at < E)
+    if ids is not None:
+        where &= _in(dossier.agency, ids)
+    keys = [dossier.agency, dossier.procedure, dossier.channel,
+        dossier.current_unit]
+    cursor.execute(*rating.join(dossier,
+            condition=rating.dossier == dossier.id).select(
+            *keys, Count(Literal(1)),
+            _count(rating.overall.in_(list(SATISFIED))),
+            where=where, group_by=keys))
+    for agency, procedure, channel, unit, number, satisfied in cursor:
+        yield (agency, procedure, channel, unit), {
+            'ratings': int(number), 'ratings_satisfied': int(satisfied or 0)}
+
+
+# ---------------------------------------------------------- drill-down
+def dossier_domain(figure, start, end, agencies=None, subtree=True):
+    """The Tryton domain of the dossiers behind one figure (drill-down),
+    counted on the dossiers now (a closed month's stored facts may differ
+    once its dossiers were edited)."""
+    if figure not in FIGURES:
+        raise ValueError('unknown figure: %s' % figure)
+    S, E = bounds(start, end)
+    ids = agency_ids(agencies, subtree)
+    domain = [('state', '!=', 'draft')]
+    if ids is not None:
+        domain.append(('agency', 'in', ids))
+
+    def between(name):
+        return [(name, '>=', S), (name, '<', E)]
+
+    def open_at(moment):
+        return [('received_date', '<', moment),
+            ['OR', ('completed_date', '=', None),
+                ('completed_date', '>=', moment)],
+            ['OR', ('state', 'not in', list(CLOSED_EVENTS)),
+                ('history', 'where', [
+                        ('event', 'in', list(CLOSED_EVENTS)),
+                        ('date', '>=', moment)])],
+            ]
+    channels = {v: k for k, v in CHANNEL_FIGURES.items()}
+    timeliness = {'resolved_early': 'early', 'resolved_on_time': 'on_time',
+        'resolved_late': 'late'}
+    events = {v: k for k, v in EVENT_FIGURES.items()}
+    if figure == 'carried_over':
+        domain += open_at(S)
+    elif figure in {'received', 'online_share'}:
+        domain += between('received_date')
+        if figure == 'online_share':
+            domain.append(('channel', '=', 'online'))
+    elif figure in channels:
+        domain += between('received_date') + [
+            ('channel', '=', channels[figure])]
+    elif figure == 'resolved':
+        domain += between('completed_date')
+    elif figure in timeliness:
+        domain += between('completed_date') + [
+            ('timeliness', '=', timeliness[figure])]
+    elif figure == 'in_progress_on_time':
+        domain += open_at(E) + [['OR', ('due_date', '=', None),
+                ('due_date', '>=', end)]]
+    elif figure == 'in_progress_overdue':
+        domain += open_at(E) + [('due_date', '<', end)]
+    elif figure in events:
+        domain.append(('history', 'where', [
+                    ('event', '=', events[figure])] + between('date')))
+    elif figure == 'returned':
+        domain += between('returned_date')
+    elif figure == 'fees_collected':
+        domain.append(('payments', 'where', [
+                    ('state', '=', 'paid')] + between('paid_date')))
+    elif figure in {'ratings', 'ratings_satisfied'}:
+        domain.append(('id', 'in', _rated(S, E,
+                    satisfied=figure == 'ratings_satisfied')))
+    elif figure.startswith('unit_'):
+        steps = [('state', '=', 'done'), ('kind', '!=', 'transfer')]
+        steps += between('end_date')
+        if figure == 'unit_on_time':
+            steps.append(('timeliness', 'in', ['early', 'on_time']))
+        elif figure == 'unit_late':
+            steps.append(('timeliness', '=', 'late'))
+        domain.append(('steps', 'where', steps))
+    return domain
+
+
+def _rated(S, E, satisfied=False):
+    Rating = Pool().get('gov.rating')
+    table = Rating.__table__()
+    cursor = Transaction().connection.cursor()
+    where = (table.rated_at >= S) & (table.rated_at < E)
+    if satisfied:
+        where &= table.overall.in_(list(SATISFIED))
+    cursor.execute(*table.select(table.dossier, where=where,
+            group_by=[table.dossier]))
+    return [d for d, in cursor]
+
+
+# ------------------------------------------------------------- indexes
+class Dossier(metaclass=PoolMeta):
+    __name__ = 'gov.dossier'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # The figures select by these moments (received_date has its own).
+        cls._sql_indexes.update({
+                Index(t, (t.completed_date, Index.Range())),
+                Index(t, (t.returned_date, Index.Range())),
+                })
+
+
+class DossierHistory(metaclass=PoolMeta):
+    __name__ = 'gov.dossier.history'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # supplement_requested, rejected, withdrawn of a period.
+        cls._sql_indexes.add(Index(t,
+                (t.event, Index.Equality(cardinality='low')),
+                (t.date, Index.Range())))
+
+
+class DossierStep(metaclass=PoolMeta):
+    __name__ = 'gov.dossier.step'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # unit_handled of a period (R-REP-5).
+        cls._sql_indexes.add(Index(t, (t.end_date, Index.Range()),
+                where=t.state == 'done'))
