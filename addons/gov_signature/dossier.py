@@ -1,0 +1,77 @@
+# This file is part of the Đắk Nông one-stop public service platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+"""The dossier and its signatures, through the workflow's extension point
+(R-RES-1, R-RES-3, R-SUB-2):
+
+- a dossier whose procedure promises a signed electronic result (result
+  type electronic, or paper and electronic) reaches ``result_ready`` only
+  with a signed result (``_check_event``);
+- a level-4 dossier (submitted online for a procedure whose service level
+  offers online submission and result) without a validly signed
+  component is flagged: the officer asks for the paper originals by post
+  (Điều 9.2, ``paper_originals_needed``)."""
+from trytond.i18n import gettext
+from trytond.model import fields
+from trytond.pool import PoolMeta
+
+from .exceptions import UnsignedResultError
+
+SIGNED_RESULT_TYPES = {'electronic', 'both'}
+
+
+class Dossier(metaclass=PoolMeta):
+    __name__ = 'gov.dossier'
+
+    paper_originals_needed = fields.Function(fields.Boolean(
+            "Paper Originals Needed",
+            help="A level-4 dossier submitted online without a validly "
+            "signed file: ask the applicant for the paper originals by "
+            "post (QĐ 04/2019, Điều 9.2)."),
+        'get_paper_originals_needed')
+    signature_summary = fields.Function(fields.Char("Signed Files"),
+        'get_signature_summary')
+
+    def is_level_4(self):
+        level = self.procedure.service_level if self.procedure else None
+        return bool(self.channel == 'online' and level
+            and level.online_submission and level.online_result)
+
+    def signed_components(self):
+        return [d for d in self.documents
+            if d.kind != 'result' and d.signature_verdict == 'valid']
+
+    def get_paper_originals_needed(self, name):
+        if not self.is_level_4() or self.state == 'draft':
+            return False
+        return not self.signed_components()
+
+    def get_signature_summary(self, name):
+        counts = {}
+        for document in self.documents:
+            if document.signature_verdict:
+                counts.setdefault(document.signature_verdict_string, 0)
+                counts[document.signature_verdict_string] += 1
+        return ', '.join(f'{k}: {v}' for k, v in sorted(counts.items()))
+
+    def promises_signed_result(self):
+        return bool(self.procedure
+            and self.procedure.result_type in SIGNED_RESULT_TYPES)
+
+    def signed_results(self):
+        return [d for d in self.documents
+            if d.kind == 'result' and d.result_code]
+
+    @classmethod
+    def _check_event(cls, dossiers, event):
+        if event == 'result_ready':
+            for dossier in dossiers:
+                if getattr(dossier, 'backfilled', False):
+                    continue
+                if dossier.promises_signed_result() and not (
+                        dossier.signed_results()):
+                    raise UnsignedResultError(gettext(
+                            'gov_signature.msg_result_unsigned',
+                            dossier=dossier.rec_name,
+                            procedure=dossier.procedure.rec_name))
+        super()._check_event(dossiers, event)

@@ -1,0 +1,123 @@
+# This file is part of the Đắk Nông one-stop public service platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+"""The agency's signature on a result (R-RES-3): PAdES (B-B, or B-T with a
+time-stamping authority), with a visible stamp — agency, signing time,
+result code — and a QR code that opens the verification page.
+
+Configuration, section ``[gov_signature]`` of trytond.conf (read when
+signing, so a new key needs no restart of the code, only of the
+configuration):
+
+``signer``
+    ``pkcs12`` (default): the key and certificate of ``pkcs12_file``
+    (password in ``pkcs12_password``) — development and small deployments;
+    or ``module:callable``, a factory returning a ``pyhanko.sign.Signer``:
+    the seam for an HSM (pyHanko's ``pkcs11`` signer) or a remote signing
+    service (a ``Signer`` subclass whose ``async_sign_raw`` posts the
+    digest to the service). See doc/index.rst.
+``timestamp_url``
+    an RFC 3161 time-stamping authority (optional): makes the signing time
+    trustworthy for ever (PAdES B-T).
+``stamp_font``
+    a TrueType font with Vietnamese glyphs (DejaVu Sans by default).
+"""
+import importlib
+import io
+from pathlib import Path
+
+from pyhanko import stamp
+from pyhanko.pdf_utils import text
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers, timestamps
+from pyhanko.sign.fields import SigSeedSubFilter
+
+SECTION = 'gov_signature'
+FIELD_NAME = 'ChuKyCoQuan'
+DEFAULT_FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf'
+# Bottom right of the first page, in points (A4 is 595 × 842).
+STAMP_BOX = (315, 24, 575, 124)
+
+
+class SigningError(Exception):
+    "The signer is not configured or refused to sign."
+
+
+def _config():
+    # Read when asked: importing the module needs no configuration.
+    from trytond import config
+    return config
+
+
+def setting(name, default=None):
+    value = _config().get(SECTION, name, default=default)
+    return value if value not in ('', None) else default
+
+
+def configured_signer():
+    """The pyHanko signer of the configuration, or raise SigningError."""
+    kind = setting('signer', 'pkcs12')
+    if kind == 'pkcs12':
+        path = setting('pkcs12_file')
+        if not path or not Path(path).is_file():
+            raise SigningError('no PKCS#12 file configured')
+        password = setting('pkcs12_password', '')
+        signer = signers.SimpleSigner.load_pkcs12(
+            path, passphrase=password.encode() if password else None)
+        if signer is None:
+            raise SigningError('PKCS#12 file unreadable')
+        return signer
+    module, _, name = kind.partition(':')
+    try:
+        factory = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as error:
+        raise SigningError(f'signer {kind!r} not found') from error
+    return factory()
+
+
+def _stamp_style(font_path):
+    font = GlyphAccumulatorFactory(font_path)
+    return stamp.QRStampStyle(
+        stamp_text=('%(agency)s\nKý số lúc: %(ts)s\nMã kết quả: %(code)s\n'
+            'Xác thực: %(url)s'),
+        timestamp_format='%d/%m/%Y %H:%M:%S %z',
+        text_box_style=text.TextBoxStyle(font=font, font_size=7,
+            leading=9),
+        border_width=1, background=None)
+
+
+def sign_pdf(data, agency, result_code, verify_url, signer=None,
+        reason=None, location=None):
+    """data signed by signer (default: the configured one), as new bytes:
+    an incremental update adding the agency's visible signature."""
+    signer = signer or configured_signer()
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    timestamper = None
+    url = setting('timestamp_url')
+    if url:
+        timestamper = timestamps.HTTPTimeStamper(url)
+    metadata = signers.PdfSignatureMetadata(
+        field_name=FIELD_NAME, subfilter=SigSeedSubFilter.PADES,
+        md_algorithm='sha256', reason=reason or f'Kết quả {result_code}',
+        location=location, name=agency)
+    font_path = setting('stamp_font', DEFAULT_FONT)
+    pdf_signer = signers.PdfSigner(metadata, signer=signer,
+        timestamper=timestamper, stamp_style=_stamp_style(font_path),
+        new_field_spec=fields.SigFieldSpec(
+            sig_field_name=FIELD_NAME, on_page=0, box=STAMP_BOX))
+    out = io.BytesIO()
+    pdf_signer.sign_pdf(writer, output=out, appearance_text_params={
+            'url': verify_url, 'agency': agency, 'code': result_code})
+    return out.getvalue()
+
+
+def is_pdf(data):
+    if not data or not data.lstrip()[:5].startswith(b'%PDF'):
+        return False
+    try:
+        PdfFileReader(io.BytesIO(data), strict=False).root
+    except Exception:  # noqa: BLE001 — any unreadable file
+        return False
+    return True
