@@ -63,15 +63,27 @@ class Dossier(metaclass=PoolMeta):
             if d.kind == 'result' and d.result_code]
 
     @classmethod
+    def _check_signed_results(cls, dossiers):
+        for dossier in dossiers:
+            if dossier.backfilled:
+                continue
+            if dossier.promises_signed_result() and not (
+                    dossier.signed_results()):
+                raise UnsignedResultError(gettext(
+                        'gov_signature.msg_result_unsigned',
+                        dossier=dossier.rec_name,
+                        procedure=dossier.procedure.rec_name))
+
+    @classmethod
+    def _result_ready(cls, dossiers, date=None, backfill=None):
+        # Refused before the steps are finished, not only by the
+        # transition's check (which runs after them).
+        if not backfill:
+            cls._check_signed_results(dossiers)
+        return super()._result_ready(dossiers, date=date, backfill=backfill)
+
+    @classmethod
     def _check_event(cls, dossiers, event):
         if event == 'result_ready':
-            for dossier in dossiers:
-                if getattr(dossier, 'backfilled', False):
-                    continue
-                if dossier.promises_signed_result() and not (
-                        dossier.signed_results()):
-                    raise UnsignedResultError(gettext(
-                            'gov_signature.msg_result_unsigned',
-                            dossier=dossier.rec_name,
-                            procedure=dossier.procedure.rec_name))
+            cls._check_signed_results(dossiers)
         super()._check_event(dossiers, event)
