@@ -9,9 +9,15 @@ Configuration, section ``[gov_signature]`` of trytond.conf (read when
 signing, so a new key needs no restart of the code, only of the
 configuration):
 
+``folder``
+    where the key and the trust material are kept (default:
+    ``<[database] path>/signature``): ``agency.p12``, ``trust-roots/*.pem``,
+    ``crls/*``;
 ``signer``
     ``pkcs12`` (default): the key and certificate of ``pkcs12_file``
-    (password in ``pkcs12_password``) — development and small deployments;
+    (default ``<folder>/agency.p12``; password in ``pkcs12_password``, or
+    in the file ``pkcs12_password_file``) — development and small
+    deployments;
     or ``module:callable``, a factory returning a ``pyhanko.sign.Signer``:
     the seam for an HSM (pyHanko's ``pkcs11`` signer) or a remote signing
     service (a ``Signer`` subclass whose ``async_sign_raw`` posts the
@@ -56,16 +62,35 @@ def setting(name, default=None):
     return value if value not in ('', None) else default
 
 
+def folder():
+    "The folder of the signature material (see the module's docstring)."
+    value = setting('folder')
+    if value:
+        return Path(value)
+    return Path(_config().get('database', 'path')) / 'signature'
+
+
+def pkcs12_path():
+    return Path(setting('pkcs12_file') or folder() / 'agency.p12')
+
+
+def pkcs12_password():
+    path = setting('pkcs12_password_file')
+    if path and Path(path).is_file():
+        return Path(path).read_text(encoding='utf-8').strip()
+    return setting('pkcs12_password', '')
+
+
 def configured_signer():
     """The pyHanko signer of the configuration, or raise SigningError."""
     kind = setting('signer', 'pkcs12')
     if kind == 'pkcs12':
-        path = setting('pkcs12_file')
-        if not path or not Path(path).is_file():
+        path = pkcs12_path()
+        if not path.is_file():
             raise SigningError('no PKCS#12 file configured')
-        password = setting('pkcs12_password', '')
+        password = pkcs12_password()
         signer = signers.SimpleSigner.load_pkcs12(
-            path, passphrase=password.encode() if password else None)
+            str(path), passphrase=password.encode() if password else None)
         if signer is None:
             raise SigningError('PKCS#12 file unreadable')
         return signer

@@ -3,13 +3,13 @@
 # copyright notices and license terms.
 """What the server trusts, from ``[gov_signature]`` of trytond.conf:
 
-``trust_roots``
+``<folder>/trust-roots/*.pem`` and ``trust_roots``
     PEM files (one or several certificates each), separated by commas or
     new lines: the Vietnamese national root CA (Root CA of the Ministry of
     Information and Communications / NEAC) and the roots of the accredited
     public CAs (VNPT-CA, Viettel-CA, BkavCA, FPT-CA…), and the government's
     own CA (Ban Cơ yếu Chính phủ) for agencies' signatures;
-``crl_files``
+``<folder>/crls/*`` and ``crl_files``
     CRLs (DER or PEM) given locally, e.g. downloaded daily by a cron job
     of the host;
 ``allow_fetching``
@@ -21,7 +21,7 @@ from pathlib import Path
 from asn1crypto import crl as asn1_crl
 from asn1crypto import pem as asn1_pem
 
-from .signing import setting
+from .signing import folder, setting
 from .verification import load_certificates, verify_pdf
 
 
@@ -30,10 +30,18 @@ def _paths(value):
         if p.strip()]
 
 
+def _files(option, subfolder):
+    "The files of an option and of the folder's subfolder."
+    paths = [Path(p) for p in _paths(setting(option))]
+    directory = folder() / subfolder
+    if directory.is_dir():
+        paths.extend(sorted(p for p in directory.iterdir() if p.is_file()))
+    return paths
+
+
 def trust_roots():
     roots = []
-    for path in _paths(setting('trust_roots')):
-        path = Path(path)
+    for path in _files('trust_roots', 'trust-roots'):
         if path.is_file():
             roots.extend(load_certificates(path.read_bytes()))
     return roots
@@ -41,8 +49,7 @@ def trust_roots():
 
 def local_crls():
     crls = []
-    for path in _paths(setting('crl_files')):
-        path = Path(path)
+    for path in _files('crl_files', 'crls'):
         if not path.is_file():
             continue
         data = path.read_bytes()

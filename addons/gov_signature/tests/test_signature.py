@@ -14,7 +14,7 @@ from trytond.transaction import Transaction
 
 from gov_dossier.report import applicant_text, portal_url
 from gov_dossier.tests.dossier_fixtures import (
-    as_user, make_dossier, make_web_user, make_world, reload)
+    as_user, make_dossier, make_world, reload)
 
 from ..exceptions import (
     SignatureAccessError, SignatureError, UnsignedResultError)

@@ -102,6 +102,7 @@ class PKI:
 
     def options(self, crls=False):
         options = {
+            'folder': str(self.folder),
             'trust_roots': str(self.folder / 'roots.pem'),
             'pkcs12_file': str(self.folder / 'agency.p12'),
             'pkcs12_password': PASSWORD,
