@@ -72,6 +72,32 @@ FIGURES = (
     'unit_late',
     'online_share',
     )
+# The English labels of the figures (field strings, headers); Vietnamese
+# in locale/vi.po.
+LABELS = {
+    'carried_over': "Carried Over",
+    'received': "Received",
+    'received_online': "Received Online",
+    'received_desk': "Received at the Desk",
+    'received_post': "Received by Post",
+    'resolved': "Resolved",
+    'resolved_early': "Resolved Early",
+    'resolved_on_time': "Resolved on Time",
+    'resolved_late': "Resolved Late",
+    'in_progress_on_time': "In Progress on Time",
+    'in_progress_overdue': "In Progress Overdue",
+    'supplement_requested': "Supplement Requested",
+    'rejected': "Rejected",
+    'withdrawn': "Withdrawn",
+    'returned': "Results Returned",
+    'fees_collected': "Fees Collected (đồng)",
+    'ratings': "Ratings",
+    'ratings_satisfied': "Satisfied Ratings",
+    'unit_handled': "Steps Handled by the Unit",
+    'unit_on_time': "Unit Steps on Time",
+    'unit_late': "Unit Steps Late",
+    'online_share': "Online Share (%)",
+    }
 # Counted at a moment: the first month's (carried_over) or the last
 # month's (in progress) value, never summed over months.
 OPENING = ('carried_over',)
@@ -148,13 +174,16 @@ def empty():
     return {f: (Decimal(0) if f in AMOUNTS else 0) for f in STORED}
 
 
-def compute(start, end, agencies=None, by=('agency',), subtree=True):
+def compute(start, end, agencies=None, by=('agency',), subtree=True,
+        filters=None):
     """Figures of the local days [start, end] (datetime.date, both
     included). agencies: None = whole province, else gov.agency ids (with
     their sub-units when subtree). by: a tuple of keys among 'agency',
     'procedure', 'field', 'sector', 'month', 'channel', 'unit' (processing
-    unit) — () gives the total. Returns {key tuple (ids / 'YYYY-MM' /
-    channel code): {figure name: int or Decimal}}."""
+    unit) — () gives the total. filters: {key: value} keeping only the
+    rows of that procedure, field, sector, channel or unit. Returns {key
+    tuple (ids / 'YYYY-MM' / channel code): {figure name: int or
+    Decimal}}."""
     by = tuple(by)
     unknown = set(by) - set(KEYS)
     if unknown:
@@ -172,6 +201,9 @@ def compute(start, end, agencies=None, by=('agency',), subtree=True):
         opening = index == 0
         closing = index == len(segments) - 1
         for fine, values in rows:
+            if filters and any(dict(zip(FINE, fine)).get(k) != v
+                    for k, v in filters.items()):
+                continue
             key = _key(fine, month, by)
             total = result[key]
             for name, value in values.items():

@@ -1,0 +1,200 @@
+# This file is part of the Đắk Nông one-stop public service platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+"""The monthly extraction of the figures (R-REP-4; Điều 22.5): the facts
+of each closed month are written once into gov.report.fact, so that the
+reports of closed months read them and do not change when old dossiers are
+edited. A monthly cron extracts the months not yet extracted; the
+provincial office administrator re-runs a month (its button), each run
+kept with who and when (extracted_by / extracted_at and Tryton's model
+log)."""
+import datetime as dt
+import re
+
+from sql import Null
+from sql.aggregate import Min
+
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, Unique, fields
+from trytond.model.exceptions import ValidationError
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+
+from .figures import (
+    AMOUNTS, FINE, LABELS, STORED, live, month_key, month_range, months)
+
+MONTH = re.compile(r'^\d{4}-(0[1-9]|1[0-2])$')
+
+
+class Extraction(ModelSQL, ModelView):
+    "The facts of one closed month, extracted (R-REP-4)."
+    __name__ = 'gov.report.extraction'
+    __string__ = "Report Extraction"
+    _rec_name = 'month'
+
+    month = fields.Char(
+        "Month", required=True, strip=True,
+        states={'readonly': Eval('id', -1) >= 0},
+        help="The closed month extracted, as YYYY-MM.")
+    extracted_at = fields.DateTime("Extracted At", readonly=True)
+    extracted_by = fields.Many2One(
+        'res.user', "Extracted By", readonly=True, ondelete='RESTRICT')
+    runs = fields.Integer("Runs", readonly=True,
+        help="How many times the month was extracted.")
+    facts = fields.One2Many(
+        'gov.report.fact', 'extraction', "Facts", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('month_uniq', Unique(t, t.month),
+                'gov_report.msg_extraction_month_unique'),
+            ]
+        cls._order = [('month', 'DESC'), ('id', 'DESC')]
+        cls._buttons.update({
+                'run': {'icon': 'tryton-refresh'},
+                })
+
+    @classmethod
+    def default_runs(cls):
+        return 0
+
+    @classmethod
+    def validate_fields(cls, records, field_names):
+        super().validate_fields(records, field_names)
+        if field_names and 'month' not in field_names:
+            return
+        for record in records:
+            if not MONTH.match(record.month or ''):
+                raise ValidationError(gettext(
+                        'gov_report.msg_extraction_month_format',
+                        month=record.month))
+
+    @classmethod
+    def extracted_months(cls):
+        "The months whose facts are stored."
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.month,
+                where=table.extracted_at != Null))
+        return {m for m, in cursor}
+
+    @classmethod
+    def last_closed_month(cls):
+        "The last month whose last local day is before today."
+        today = Pool().get('gov.dossier')._today()
+        return month_key(today.replace(day=1) - dt.timedelta(days=1))
+
+    @classmethod
+    @ModelView.button
+    def run(cls, extractions):
+        "Extract (again) the facts of these closed months."
+        last = cls.last_closed_month()
+        for extraction in extractions:
+            if extraction.month > last:
+                raise ValidationError(gettext(
+                        'gov_report.msg_extraction_month_open',
+                        month=extraction.month))
+        cls.extract(extractions)
+
+    @classmethod
+    def extract(cls, extractions):
+        """Replace the facts of each extraction's month by the figures
+        counted now on the dossiers (figures.live)."""
+        pool = Pool()
+        Fact = pool.get('gov.report.fact')
+        transaction = Transaction()
+        now = pool.get('gov.dossier')._now()
+        for extraction in extractions:
+            Fact.delete(Fact.search([('extraction', '=', extraction.id)]))
+            first, last = month_range(extraction.month)
+            facts = []
+            for fine, values in live(first, last):
+                fact = dict(zip(FINE, fine), extraction=extraction.id,
+                    month=extraction.month)
+                fact.update({f: values[f] for f in STORED})
+                facts.append(fact)
+            if facts:
+                Fact.create(facts)
+            extraction.extracted_at = now
+            extraction.extracted_by = transaction.user or None
+            extraction.runs = (extraction.runs or 0) + 1
+        cls.save(extractions)
+        cls.log(extractions, 'button', 'run')
+
+    @classmethod
+    def extract_closed_months(cls):
+        """Monthly (cron): extract every closed month not extracted yet,
+        from the month of the first dossier received."""
+        Dossier = Pool().get('gov.dossier')
+        dossier = Dossier.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*dossier.select(Min(dossier.received_date)))
+        first, = cursor.fetchone()
+        if not first:
+            return []
+        if isinstance(first, str):
+            first = dt.datetime.fromisoformat(first)
+        last = cls.last_closed_month()
+        done = {e.month: e for e in cls.search([])}
+        start = first.date().replace(day=1)
+        end = month_range(last)[1]
+        todo = []
+        for month, _, _ in months(start, end):
+            extraction = done.get(month)
+            if extraction and extraction.extracted_at:
+                continue
+            todo.append(extraction or cls(month=month))
+        if todo:
+            cls.save(todo)
+            cls.extract(todo)
+        return todo
+
+
+class Fact(ModelSQL, ModelView):
+    """The figures of one month for one agency, procedure (field, sector as
+    classified then), channel and unit, as extracted (R-REP-4)."""
+    __name__ = 'gov.report.fact'
+    __string__ = "Report Fact"
+
+    extraction = fields.Many2One(
+        'gov.report.extraction', "Extraction", required=True,
+        ondelete='CASCADE', readonly=True)
+    month = fields.Char("Month", required=True, readonly=True)
+    agency = fields.Many2One(
+        'gov.agency', "Agency", readonly=True, ondelete='RESTRICT')
+    procedure = fields.Many2One(
+        'gov.procedure', "Procedure", readonly=True, ondelete='RESTRICT')
+    field = fields.Many2One(
+        'gov.field', "Field", readonly=True, ondelete='RESTRICT')
+    sector = fields.Many2One(
+        'gov.sector', "Sector", readonly=True, ondelete='RESTRICT')
+    channel = fields.Char("Channel", readonly=True)
+    unit = fields.Many2One(
+        'gov.agency', "Unit", readonly=True, ondelete='RESTRICT')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.month, Index.Equality()),
+                    (t.agency, Index.Equality())),
+                Index(t, (t.extraction, Index.Equality())),
+                })
+        cls._order = [('month', 'DESC'), ('id', 'ASC')]
+
+
+def _figure_field(name):
+    string = LABELS[name]
+    if name in AMOUNTS:
+        return fields.Numeric(string, digits=(16, 0), readonly=True)
+    return fields.Integer(string, readonly=True)
+
+
+for _name in STORED:
+    setattr(Fact, _name, _figure_field(_name))
+del _name

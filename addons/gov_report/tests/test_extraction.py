@@ -1,0 +1,88 @@
+# This file is part of the Đắk Nông one-stop public service platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+"""The monthly extraction: closed months read their stored facts."""
+import datetime as dt
+
+from trytond.model.exceptions import ValidationError
+from trytond.pool import Pool
+from trytond.tests.test_tryton import with_transaction
+
+from gov_dossier.tests.dossier_fixtures import (
+    as_user, at, local, make_world)
+from gov_report.figures import compute, live
+from gov_report.tests.tools import JUNE, ReportTestCase, june
+
+
+def late_in(rows):
+    return sum(v['resolved_late'] for _, v in rows)
+
+
+class ExtractionTestCase(ReportTestCase):
+    "gov.report.extraction and gov.report.fact (R-REP-4)."
+
+    @with_transaction()
+    def test_closed_month_unchanged_by_an_edit(self):
+        """After the extraction an edit of an old dossier changes the live
+        count but not the closed month's figures; re-running the month by
+        the administrator takes the edit, who and when kept (R-REP-4)."""
+        pool = Pool()
+        Dossier = pool.get('gov.dossier')
+        Extraction = pool.get('gov.report.extraction')
+        world = make_world()
+        d = june(world)
+        before = compute(*JUNE, by=())
+        with at(local(2026, 7, 10, 9)):
+            extractions = Extraction.extract_closed_months()
+        self.assertEqual([e.month for e in extractions],
+            ['2026-05', '2026-06'])
+        self.assertEqual(compute(*JUNE, by=()), before)
+        self.assertEqual(before[()]['resolved_late'], 2)
+        # The late dossier is corrected afterwards: on time.
+        Dossier.write([d['late']], {'timeliness': 'on_time'})
+        self.assertEqual(late_in(live(*JUNE)), 1)
+        self.assertEqual(compute(*JUNE, by=()), before)
+        # Half a month is not a closed month: counted live.
+        self.assertEqual(
+            compute(JUNE[0], dt.date(2026, 6, 15), by=())[()][
+                'resolved_late'], 1)
+        june_extraction, = Extraction.search([('month', '=', '2026-06')])
+        admin = world['admin_p']
+        with at(local(2026, 7, 11, 9)), as_user(admin):
+            Extraction.run([Extraction(june_extraction.id)])
+        june_extraction = Extraction(june_extraction.id)
+        self.assertEqual(june_extraction.runs, 2)
+        self.assertEqual(june_extraction.extracted_by, admin)
+        self.assertEqual(june_extraction.extracted_at,
+            local(2026, 7, 11, 9))
+        self.assertEqual(compute(*JUNE, by=())[()]['resolved_late'], 1)
+
+    @with_transaction()
+    def test_open_month_refused(self):
+        "Only closed months are extracted (R-REP-4)."
+        Extraction = Pool().get('gov.report.extraction')
+        world = make_world()
+        june(world)
+        extraction, = Extraction.create([{'month': '2026-07'}])
+        with at(local(2026, 7, 10, 9)), self.assertRaises(ValidationError):
+            Extraction.run([extraction])
+        with self.assertRaises(ValidationError):
+            Extraction.create([{'month': '2026-7'}])
+
+    @with_transaction()
+    def test_carried_over_from_extracted_month(self):
+        """A period whose first month is extracted takes its carried-over
+        figure from the fact; its last month's in progress figures from the
+        live count (R-REP-4)."""
+        Extraction = Pool().get('gov.report.extraction')
+        world = make_world()
+        june(world)
+        with at(local(2026, 7, 10, 9)):
+            Extraction.extract_closed_months()
+        total = compute(JUNE[0], dt.date(2026, 7, 31), by=())[()]
+        self.assertEqual(total['carried_over'], 1)
+        # On 31 July: in_time (due 6 July), overdue, b_online, a_direct,
+        # july (received 1 July, due 8 July) all overdue.
+        self.assertEqual(total['in_progress_overdue'], 5)
+        self.assertEqual(total['in_progress_on_time'], 0)
+        self.assertEqual(total['received'], 10)
