@@ -21,6 +21,8 @@ from gov_dossier.tests.dossier_fixtures import (
     PDF, ModuleDossierTestCase, as_user, at, local, make_dossier,
     make_world, reload)
 
+from gov_dossier.tests.tools import dump
+
 from ..quality import GROUP_WEIGHTS, QualityAccessError, points, rate
 from ..ranking import rank
 
@@ -395,6 +397,7 @@ class QualityTestCase(ModuleDossierTestCase):
         Report = Pool().get('gov.report.quality.ranking', type='report')
         ext, content, _, _ = Report.execute([ranking.id], {})
         self.assertEqual(ext, 'pdf')
+        dump('ranking.pdf', content)
         return content
 
     @staticmethod
