@@ -13,7 +13,9 @@ administrators and the auditor see the province, an agency's leader his
 agencies' subtrees, anybody else nothing (allowed_agencies)."""
 import datetime as dt
 
-from sql import Column, Values
+from decimal import Decimal
+
+from sql import Column, Expression, Values
 
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
@@ -115,6 +117,33 @@ class StatisticsContext(ModelView):
         return True
 
 
+class _Number(Expression):
+    """A number (or NULL) written in the query itself, not as a parameter:
+    a province's rows would pass PostgreSQL's 65 535 parameters."""
+    __slots__ = ('value',)
+
+    def __init__(self, value):
+        assert value is None or isinstance(value, (int, Decimal))
+        self.value = value
+
+    def __str__(self):
+        if self.value is None:
+            return 'NULL'
+        return format(self.value, 'f') if isinstance(
+            self.value, Decimal) else str(int(self.value))
+
+    @property
+    def params(self):
+        return ()
+
+
+def _sql_value(value):
+    "Numbers inline, strings (month, channel) as parameters."
+    if value is None or isinstance(value, (int, Decimal)):
+        return _Number(value)
+    return value
+
+
 def _figure_field(name):
     if name in AMOUNTS:
         return fields.Numeric(LABELS[name], digits=(16, 0), readonly=True)
@@ -149,11 +178,12 @@ class StatisticsMixin(ModelSQL, ModelView):
         names = list(cls._by) + list(FIGURES)
         data = []
         for index, (key, values) in enumerate(cls.rows(), 1):
-            data.append([index] + list(key)
-                + [values.get(f) for f in FIGURES])
+            data.append([_Number(index)]
+                + [_sql_value(v) for v in key]
+                + [_Number(values.get(f)) for f in FIGURES])
         if not data:
             # One row that the WHERE drops: VALUES needs a row.
-            data = [[0] + [None] * len(names)]
+            data = [[_Number(0)] + [_Number(None)] * len(names)]
         values = Values(data)
         columns = [Column(values, 'column1').as_('id')]
         for position, name in enumerate(names, 2):

@@ -4,6 +4,7 @@
 """The statistics of sao: who sees which rows, and the drill-down."""
 from trytond.exceptions import UserError
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
@@ -85,6 +86,33 @@ class StatisticsTestCase(ReportTestCase):
                 {d['carried'].id, d['late'].id})
             found = Dossier.search(row.drill_domain('in_progress_overdue'))
             self.assertEqual({x.id for x in found}, {d['overdue'].id})
+
+    @with_transaction()
+    def test_drill_down_wizard(self):
+        """The row's "Open" wizard opens the dossiers behind the chosen
+        figure, as the leader who reads the row (R-REP-1)."""
+        pool = Pool()
+        Statistics = pool.get('gov.report.statistics.agency')
+        Dossier = pool.get('gov.dossier')
+        Open = pool.get('gov.report.statistics.open', type='wizard')
+        world = make_world()
+        d = june(world)
+        desk_a = world.agencies['desk_a'].id
+        with as_user(world['leader_a']), Transaction().set_context(
+                june_context()):
+            row, = [r for r in Statistics.search([])
+                if r.agency.id == desk_a]
+            with Transaction().set_context(
+                    active_model=Statistics.__name__, active_id=row.id,
+                    active_ids=[row.id]):
+                session_id, _, _ = Open.create()
+                result = Open.execute(session_id,
+                    {'start': {'figure': 'withdrawn'}}, 'open_')
+                Open.delete(session_id)
+        (action, _), = result['actions']
+        domain = PYSONDecoder().decode(action['pyson_domain'])
+        self.assertEqual([x.id for x in Dossier.search(domain)],
+            [d['withdrawn'].id])
 
     @with_transaction()
     def test_units(self):
