@@ -388,6 +388,8 @@ class AssessmentLine(ModelSQL, ModelView):
         never on a computed line."""
         super().check_modification(mode, lines, values=values,
             external=external)
+        # _quality_compute is set by compute() only: the RPC dispatcher
+        # drops the context keys starting with "_" sent by a client.
         context = Transaction().context
         if mode == 'write' and not context.get('_quality_compute'):
             touched = set(values) & {'value', 'numerator', 'denominator',

@@ -278,6 +278,7 @@ class QualityTestCase(ModuleDossierTestCase):
         the other district's), cannot compute; the auditor reads all;
         a user without role reads nothing"""
         Assessment = Pool().get('gov.report.quality.assessment')
+        Line = Pool().get('gov.report.quality.assessment.line')
         world = make_world()
         own = self.assessment(world, 'a')
         other = self.assessment(world, 'b')
@@ -294,6 +295,9 @@ class QualityTestCase(ModuleDossierTestCase):
             self.assertEqual(Assessment.search([]), [other])
             with self.assertRaises(AccessError):
                 Assessment.read([own.id], ['total'])
+            # Nor the lines of district A's assessment.
+            with self.assertRaises(AccessError):
+                Line.read([own.lines[0].id], ['value'])
         with as_user(world['auditor']):
             self.assertEqual(set(Assessment.search([])), {own, other})
             with self.assertRaises(AccessError):
