@@ -195,15 +195,14 @@ def compute(start, end, agencies=None, by=('agency',), subtree=True,
     for index, (month, first, last) in enumerate(segments):
         whole = month_range(month) == (first, last)
         if whole and month in extracted:
-            rows = read_facts(month, ids)
+            rows = read_facts(month, ids, by, filters)
         else:
-            rows = live(first, last, ids)
+            rows = [(fine, values) for fine, values in live(first, last, ids)
+                if not filters or all(dict(zip(FINE, fine)).get(k) == v
+                    for k, v in filters.items())]
         opening = index == 0
         closing = index == len(segments) - 1
         for fine, values in rows:
-            if filters and any(dict(zip(FINE, fine)).get(k) != v
-                    for k, v in filters.items()):
-                continue
             key = _key(fine, month, by)
             total = result[key]
             for name, value in values.items():
@@ -244,28 +243,34 @@ def extracted_months():
     return Extraction.extracted_months()
 
 
-def read_facts(month, ids):
-    "The stored facts of month: [(fine key, {figure: value})]."
+def read_facts(month, ids, by=FINE, filters=None):
+    """The stored facts of month, summed in SQL by the keys of `by`:
+    [(fine key, {figure: value})], the keys not grouped left None."""
     Fact = Pool().get('gov.report.fact')
     table = Fact.__table__()
     cursor = Transaction().connection.cursor()
     where = table.month == month
     if ids is not None:
         where &= _in(table.agency, ids)
+    for name, value in (filters or {}).items():
+        column = getattr(table, name)
+        where &= (column == Null) if value is None else (column == value)
+    keys = [k for k in FINE if k in by]
     cursor.execute(*table.select(
-            *[getattr(table, k) for k in FINE],
-            *[getattr(table, f) for f in STORED],
-            where=where))
+            *[getattr(table, k) for k in keys],
+            *[Sum(getattr(table, f)) for f in STORED],
+            where=where, group_by=[getattr(table, k) for k in keys] or None))
     rows = []
     for row in cursor:
+        grouped = dict(zip(keys, row))
         values = {}
-        for name, value in zip(STORED, row[len(FINE):]):
+        for name, value in zip(STORED, row[len(keys):]):
             if name in AMOUNTS:
                 value = Decimal(str(value or 0))
             else:
                 value = int(value or 0)
             values[name] = value
-        rows.append((tuple(row[:len(FINE)]), values))
+        rows.append((tuple(grouped.get(k) for k in FINE), values))
     return rows
 
 

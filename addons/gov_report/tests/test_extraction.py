@@ -32,11 +32,23 @@ class ExtractionTestCase(ReportTestCase):
         world = make_world()
         d = june(world)
         before = compute(*JUNE, by=())
+        views = [dict(by=('agency',)), dict(by=('unit', 'channel')),
+            dict(by=('field', 'sector', 'procedure')),
+            dict(by=('agency',), filters={'channel': 'postal'}),
+            dict(by=(), agencies=[world.agencies['a'].id], subtree=False)]
+        live_views = [compute(*JUNE, **v) for v in views]
         with at(local(2026, 7, 10, 9)):
             extractions = Extraction.extract_closed_months()
         self.assertEqual([e.month for e in extractions],
             ['2026-05', '2026-06'])
         self.assertEqual(compute(*JUNE, by=()), before)
+        # The stored facts give the same figures, whatever the keys.
+        self.assertEqual([compute(*JUNE, **v) for v in views], live_views)
+        self.assertEqual(
+            live_views[3], {(d['late'].agency.id,): live_views[3][
+                    (d['late'].agency.id,)]})
+        self.assertEqual(
+            live_views[3][(d['late'].agency.id,)]['received'], 1)
         self.assertEqual(before[()]['resolved_late'], 2)
         # The late dossier is corrected afterwards: on time.
         Dossier.write([d['late']], {'timeliness': 'on_time'})
