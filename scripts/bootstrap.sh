@@ -66,6 +66,18 @@ if [ ! -f "$SAO/.installed" ]; then
 fi
 "$VENV/bin/python" -m gov_server.install_assets "$SAO"
 
+# Chart.js (npm) for the chart of the public statistics /thong-ke
+# (gov_report serves var/chart.js/dist/chart.umd.min.js itself: the
+# portal's CSP allows only the site's own scripts).
+if [ ! -f "$ROOT/var/chart.js/dist/chart.umd.min.js" ]; then
+    echo ">> npm: chart.js@4"
+    rm -rf "$ROOT/var/chart.js" && mkdir -p "$ROOT/var/chart.js"
+    tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent chart.js@4 >/dev/null)
+    tar -xzf "$tmp"/chart.js-*.tgz -C "$ROOT/var/chart.js" --strip-components=1
+    rm -rf "$tmp"
+fi
+
 # axe-core (npm) for the portal's accessibility tests: tests read
 # var/axe-core/axe.min.js and inject it into each page.
 if [ "$WITH_TEST" = 1 ] && [ ! -f "$ROOT/var/axe-core/axe.min.js" ]; then

@@ -16,6 +16,11 @@
     resolved_on_time: '#0b4f8a',
     resolved_late: '#b3261e'
   };
+  // The portal's font and ink, a size read without zooming.
+  var style = window.getComputedStyle(document.body);
+  window.Chart.defaults.font.family = style.fontFamily;
+  window.Chart.defaults.font.size = 13;
+  window.Chart.defaults.color = '#1a1a1a';
   var reduced = window.matchMedia &&
     window.matchMedia('(prefers-reduced-motion: reduce)').matches;
   new window.Chart(canvas, {
