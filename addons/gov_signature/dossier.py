@@ -66,11 +66,10 @@ class Dossier(metaclass=PoolMeta):
 
     @classmethod
     def _check_signed_results(cls, dossiers):
-        # Enforced on what a user does (sao, RPC, buttons), not on server
-        # code run as root that builds dossiers (demo, imports, test
-        # seeds) — see doc/index.rst.
-        transaction = Transaction()
-        if not (transaction.user or transaction.check_access):
+        # As gov_dossier's officers' checks (``external``): enforced on
+        # what a user does (sao, RPC), not on server code that builds
+        # dossiers (demo, imports, test seeds) — see doc/index.rst.
+        if not Transaction().context.get('_gov_signature_external'):
             return
         for dossier in dossiers:
             if dossier.backfilled:
@@ -83,15 +82,26 @@ class Dossier(metaclass=PoolMeta):
                         procedure=dossier.procedure.rec_name))
 
     @classmethod
+    def _as_external(cls, kwargs):
+        "The context telling _result_ready a user asked (external)."
+        transaction = Transaction()
+        external = kwargs.get('external',
+            bool(transaction.user and transaction.check_access))
+        return transaction.set_context(_gov_signature_external=external)
+
+    @classmethod
+    def approve(cls, dossiers, *args, **kwargs):
+        with cls._as_external(kwargs):
+            return super().approve(dossiers, *args, **kwargs)
+
+    @classmethod
+    def result_ready(cls, dossiers, *args, **kwargs):
+        with cls._as_external(kwargs):
+            return super().result_ready(dossiers, *args, **kwargs)
+
+    @classmethod
     def _result_ready(cls, dossiers, date=None, backfill=None):
-        # Refused before the steps are finished, not only by the
-        # transition's check (which runs after them).
+        # Refused before the steps are finished.
         if not backfill:
             cls._check_signed_results(dossiers)
         return super()._result_ready(dossiers, date=date, backfill=backfill)
-
-    @classmethod
-    def _check_event(cls, dossiers, event):
-        if event == 'result_ready':
-            cls._check_signed_results(dossiers)
-        super()._check_event(dossiers, event)
