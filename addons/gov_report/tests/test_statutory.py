@@ -196,6 +196,29 @@ class StatutoryTestCase_(StatutoryTestCase):
                 Report.delete([report])
 
     @with_transaction()
+    def test_export_button_and_copy(self):
+        """R-REP-2: Export attaches the files of a draft (figures now);
+        a copy of a closed report is a new draft without its frozen
+        figures."""
+        Report = Pool().get('gov.report.statutory')
+        world = make_world()
+        semester_2026(world)
+        report = new_report(world)
+        with as_user(world['leader_a']):
+            Report.export([report])
+            report = Report(report.id)
+            self.assertTrue(report.xlsx_name.endswith('.xlsx'))
+            _, sheet = read_xlsx(bytes(report.xlsx))
+            self.assertEqual(sheet['E12'].value, 4)
+            self.assertIn("II.06a", pdf_text(bytes(report.pdf)))
+            with at(local(2026, 6, 20, 8)):
+                Report.close([report])
+            copy, = Report.copy([Report(report.id)])
+        self.assertEqual(copy.state, 'draft')
+        self.assertIsNone(copy.snapshot)
+        self.assertIsNone(copy.closed_by)
+
+    @with_transaction()
     def test_access_other_agency_leader(self):
         """R-REP-2, R-SEC-2: district B's leader sees, exports and closes
         nothing of district A; he cannot create A's report nor the
