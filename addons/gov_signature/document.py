@@ -29,7 +29,8 @@ from trytond.transaction import Transaction, without_check_access
 
 from . import trust
 from .exceptions import SignatureAccessError, SignatureError
-from .signing import SigningError, is_pdf, sign_pdf
+from .signing import (
+    SigningError, configured_signer, is_pdf, sign_pdf, signer_name)
 from .verification import VERDICTS
 
 logger = logging.getLogger(__name__)
@@ -248,10 +249,13 @@ class DossierDocument(metaclass=PoolMeta):
                         document=document.name))
             code = cls.next_result_code(dossier)
             token = secrets.token_urlsafe(18)
-            agency = dossier.agency.name
             try:
+                signer = configured_signer(agency_codes(dossier.agency))
+                # The stamp names the key's owner: the agency whose
+                # certificate signs (not the desk that received).
+                agency = signer_name(signer) or dossier.agency.name
                 signed = sign_pdf(bytes(document.data), agency, code,
-                    verify_link(token))
+                    verify_link(token), signer=signer)
             except SigningError as error:
                 logger.warning("signing refused: %s", error)
                 raise SignatureError(gettext(
@@ -330,6 +334,15 @@ class DossierDocument(metaclass=PoolMeta):
                     ('result_code', '!=', None),
                     ], limit=1)
         return documents[0] if documents else None
+
+
+def agency_codes(agency):
+    "The codes of agency and its parents, the nearest first."
+    codes = []
+    while agency:
+        codes.append(agency.code)
+        agency = agency.parent
+    return codes
 
 
 def verify_link(token):

@@ -63,7 +63,9 @@ def record_view(document):
     """The public facts of a signed result: no applicant data."""
     dossier = document.dossier
     return {
-        'agency': dossier.agency.name,
+        # The signer's organisation: the agency that issued the result.
+        'agency': (document.signature_organization
+            or document.signature_signer or dossier.agency.name),
         'dossier_code': dossier.code,
         'result_code': document.result_code,
         'procedure': dossier.procedure.name,

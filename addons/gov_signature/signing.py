@@ -18,7 +18,8 @@ configuration):
     (default ``<folder>/agency.p12``; password in ``pkcs12_password``, or
     in the file ``pkcs12_password_file``) — development and small
     deployments;
-    or ``module:callable``, a factory returning a ``pyhanko.sign.Signer``:
+    or ``module:callable``, a factory taking the agency codes and
+    returning a ``pyhanko.sign.Signer``:
     the seam for an HSM (pyHanko's ``pkcs11`` signer) or a remote signing
     service (a ``Signer`` subclass whose ``async_sign_raw`` posts the
     digest to the service). See doc/index.rst.
@@ -70,7 +71,14 @@ def folder():
     return Path(_config().get('database', 'path')) / 'signature'
 
 
-def pkcs12_path():
+def pkcs12_path(agency_codes=()):
+    """The PKCS#12 of the first of agency_codes (the agency, then its
+    parents) that has one in ``<folder>/agencies/<code>.p12``, else the
+    default one."""
+    for code in agency_codes:
+        path = folder() / 'agencies' / f'{code}.p12'
+        if code and path.is_file():
+            return path
     return Path(setting('pkcs12_file') or folder() / 'agency.p12')
 
 
@@ -81,11 +89,12 @@ def pkcs12_password():
     return setting('pkcs12_password', '')
 
 
-def configured_signer():
-    """The pyHanko signer of the configuration, or raise SigningError."""
+def configured_signer(agency_codes=()):
+    """The pyHanko signer of the configuration for the agency (its code
+    and its parents' codes), or raise SigningError."""
     kind = setting('signer', 'pkcs12')
     if kind == 'pkcs12':
-        path = pkcs12_path()
+        path = pkcs12_path(agency_codes)
         if not path.is_file():
             raise SigningError('no PKCS#12 file configured')
         password = pkcs12_password()
@@ -99,7 +108,14 @@ def configured_signer():
         factory = getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError) as error:
         raise SigningError(f'signer {kind!r} not found') from error
-    return factory()
+    return factory(agency_codes)
+
+
+def signer_name(signer):
+    "The organisation (else the common name) of the signer's certificate."
+    subject = signer.signing_cert.subject.native
+    return (subject.get('organization_name')
+        or subject.get('common_name') or '')
 
 
 def _stamp_style(font_path):

@@ -18,8 +18,8 @@ from gov_dossier.tests.dossier_fixtures import (
 
 from ..exceptions import (
     SignatureAccessError, SignatureError, UnsignedResultError)
-from .pki import minimal_pdf
-from .tools import SignatureTestCase, flip_byte
+from .pki import minimal_pdf, pkcs12_bundle
+from .tools import PASSWORD, SignatureTestCase, flip_byte
 
 
 def history(dossier, event):
@@ -175,6 +175,27 @@ class SignatureTestCase_(SignatureTestCase):
         Document.sign([second])
         self.assertEqual(Document(second.id).result_code,
             f'{dossier.code}-KQ2')
+
+    @with_transaction()
+    def test_an_agency_signs_with_its_own_key(self):
+        """R-RES-3: a key in <folder>/agencies/<agency code>.p12 signs the
+        results of that agency and its units, the default key the others"""
+        pool = Pool()
+        Document = pool.get('gov.dossier.document')
+        world = make_world(result_type='electronic')
+        key, cert = self.pki.root.issue("UBND huyện A (khóa riêng)",
+            "UBND huyện A (khóa riêng)")
+        agencies = self.pki.folder / 'agencies'
+        agencies.mkdir(exist_ok=True)
+        path = agencies / f"{world['a'].code}.p12"
+        path.write_bytes(pkcs12_bundle(key, cert, self.pki.root, PASSWORD))
+        self.addCleanup(path.unlink)
+        dossier = self.processing(world)
+        result = self.add_result(dossier)
+        Document.sign([result])
+        result = Document(result.id)
+        self.assertEqual(result.signature_signer, "UBND huyện A (khóa riêng)")
+        self.assertEqual(result.signature_verdict, 'valid')
 
     @with_transaction()
     def test_paper_result_needs_no_signature_nor_promises_one(self):
