@@ -190,11 +190,20 @@ def compute(start, end, agencies=None, by=('agency',), subtree=True,
         raise ValueError('unknown keys: %s' % ', '.join(sorted(unknown)))
     ids = agency_ids(agencies, subtree)
     extracted = extracted_months()
-    segments = list(months(start, end))
+    segments = []
+    for month, first, last in months(start, end):
+        stored = (month_range(month) == (first, last)
+            and month in extracted)
+        if (not stored and segments and not segments[-1][0]
+                and 'month' not in by):
+            # Consecutive live days are counted in one query: their
+            # stocks are those of the first and last day.
+            segments[-1][3] = last
+        else:
+            segments.append([stored, month, first, last])
     result = defaultdict(empty)
-    for index, (month, first, last) in enumerate(segments):
-        whole = month_range(month) == (first, last)
-        if whole and month in extracted:
+    for index, (stored, month, first, last) in enumerate(segments):
+        if stored:
             rows = read_facts(month, ids, by, filters)
         else:
             rows = [(fine, values) for fine, values in live(first, last, ids)
