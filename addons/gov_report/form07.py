@@ -50,20 +50,20 @@ FORM = {
     }
 # (key, header, XLSX width)
 COLUMNS = [
-    ('number', "STT", 5),
-    ('code', "Mã hồ sơ", 22),
+    ('number', "STT", 6),
+    ('code', "Mã hồ sơ", 28),
     ('procedure', "Tên thủ tục hành chính", 30),
-    ('sets', "Số lượng hồ sơ (bộ)", 8),
-    ('applicant', "Tên cá nhân, tổ chức", 22),
-    ('contact', "Địa chỉ, số điện thoại", 24),
-    ('handler', "Cơ quan chủ trì giải quyết", 20),
-    ('received', "Nhận hồ sơ (giờ, ngày)", 16),
-    ('due', "Hẹn trả kết quả", 12),
-    ('transferred', "Chuyển hồ sơ đến cơ quan giải quyết", 16),
-    ('resolved', "Nhận kết quả từ cơ quan giải quyết", 16),
-    ('returned', "Trả kết quả cho cá nhân, tổ chức", 16),
-    ('signature', "Ký nhận", 10),
-    ('notes', "Ghi chú", 26),
+    ('sets', "Số lượng hồ sơ (bộ)", 9),
+    ('applicant', "Tên cá nhân, tổ chức", 20),
+    ('contact', "Địa chỉ, số điện thoại", 22),
+    ('handler', "Cơ quan chủ trì giải quyết", 18),
+    ('received', "Nhận hồ sơ (giờ, ngày)", 14),
+    ('due', "Hẹn trả kết quả", 13),
+    ('transferred', "Chuyển hồ sơ đến cơ quan giải quyết", 14),
+    ('resolved', "Nhận kết quả từ cơ quan giải quyết", 14),
+    ('returned', "Trả kết quả cho cá nhân, tổ chức", 14),
+    ('signature', "Ký nhận", 9),
+    ('notes', "Ghi chú", 22),
     ]
 NOTES = {
     'online': "Nộp trực tuyến",

@@ -32,7 +32,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, without_check_access
 
-from gov_agency.l10n import LANGUAGE
+from gov_agency.l10n import LANGUAGE, format_datetime, to_local
 
 from . import figures as figures_module
 from .period import KINDS, default_period
@@ -356,6 +356,8 @@ class StatutoryReport(Workflow, ModelSQL, ModelView):
         for report in reports:
             values = report.compute_values()
             values['closed'] = now.isoformat()
+            values['closed_text'] = format_datetime(to_local(
+                    now, report.agency))
             values['closed_by'] = (
                 pool.get('res.user')(transaction.user).name
                 if transaction.user else '')

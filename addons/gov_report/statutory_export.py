@@ -144,8 +144,9 @@ def to_xlsx(values):
         bold_center)
     if values.get('closed'):
         sheet.merge_range(sign + 6, 0, sign + 6, last,
-            "Số liệu đã chốt lúc %s (UTC) bởi %s." % (
-                values['closed'], values.get('closed_by') or ''),
+            "Số liệu đã chốt lúc %s bởi %s." % (
+                values.get('closed_text') or values['closed'],
+                values.get('closed_by') or ''),
             italic_center)
 
     sheet.freeze_panes(FIRST_ROW, FIXED)

@@ -170,6 +170,8 @@ class StatutoryTestCase_(StatutoryTestCase):
         frozen = json.loads(report.snapshot)
         self.assertEqual(frozen['rows'][0]['figures'], A_2026)
         xlsx, pdf = bytes(report.xlsx), bytes(report.pdf)
+        self.assertIn("Số liệu đã chốt lúc 08:00 20/06/2026 bởi leader_a",
+            pdf_text(pdf))
 
         # The carried dossier finished late inside the period.
         completed(dossiers['carried'], (2026, 1, 5, 10))
