@@ -50,15 +50,15 @@ FORM = {
     }
 # (key, header, XLSX width)
 COLUMNS = [
-    ('number', "STT", 6),
-    ('code', "Mã hồ sơ", 28),
-    ('procedure', "Tên thủ tục hành chính", 30),
+    ('number', "STT", 7),
+    ('code', "Mã hồ sơ", 26),
+    ('procedure', "Tên thủ tục hành chính", 28),
     ('sets', "Số lượng hồ sơ (bộ)", 9),
     ('applicant', "Tên cá nhân, tổ chức", 20),
     ('contact', "Địa chỉ, số điện thoại", 22),
     ('handler', "Cơ quan chủ trì giải quyết", 18),
     ('received', "Nhận hồ sơ (giờ, ngày)", 14),
-    ('due', "Hẹn trả kết quả", 13),
+    ('due', "Hẹn trả kết quả", 15),
     ('transferred', "Chuyển hồ sơ đến cơ quan giải quyết", 14),
     ('resolved', "Nhận kết quả từ cơ quan giải quyết", 14),
     ('returned', "Trả kết quả cho cá nhân, tổ chức", 14),
