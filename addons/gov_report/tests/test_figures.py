@@ -5,11 +5,12 @@
 against tables written by hand."""
 import datetime as dt
 from decimal import Decimal
+from unittest.mock import patch
 
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 
-from gov_dossier.tests.dossier_fixtures import make_world
+from gov_dossier.tests.dossier_fixtures import local, make_world
 from gov_report.figures import (
     AMOUNTS, FIGURES, compute, dossier_domain, live)
 from gov_report.tests.tools import JUNE, ReportTestCase, june
@@ -156,6 +157,50 @@ class FiguresTestCase(ReportTestCase):
             self.assertEqual(Dossier.search_count(dossier_domain(
                         figure, *JUNE, agencies=[a])), totals[figure],
                 figure)
+
+    @with_transaction()
+    def test_fees_and_ratings(self):
+        """fees_collected sums the payments paid in the period (not the
+        pending one, not July's); ratings count those given in the period,
+        satisfied the very satisfied and satisfied ones (R-REP-1,
+        R-RATE-2)."""
+        pool = Pool()
+        Payment = pool.get('gov.fee.payment')
+        Rating = pool.get('gov.rating')
+        Dossier = pool.get('gov.dossier')
+        world = make_world()
+        d = june(world)
+        desk_a = world.agencies['desk_a'].id
+
+        def pay(dossier, amount, state, moment, code):
+            Payment.create([{'dossier': dossier.id,
+                        'agency': dossier.agency.id, 'method': 'desk',
+                        'amount': Decimal(amount), 'currency': 'VND',
+                        'state': state, 'order_code': code,
+                        'paid_date': local(*moment)}])
+        pay(d['early'], 50000, 'paid', (2026, 6, 2, 10), 'R1')
+        pay(d['late'], 30000, 'paid', (2026, 6, 30, 23), 'R2')
+        pay(d['on_time'], 20000, 'pending', (2026, 6, 3, 10), 'R3')
+        pay(d['carried'], 70000, 'paid', (2026, 7, 1, 0, 30), 'R4')
+
+        def rate(dossier, overall, moment):
+            with patch.object(Rating, '_now',
+                    classmethod(lambda cls: local(*moment))):
+                Rating.rate(Dossier(dossier.id), {'overall': overall},
+                    'portal')
+        rate(d['early'], 'very_satisfied', (2026, 6, 6, 9))
+        rate(d['carried'], 'unsatisfied', (2026, 6, 5, 9))
+        rate(d['rejected'], 'satisfied', (2026, 7, 2, 9))
+        row = compute(*JUNE)[(desk_a,)]
+        self.assertEqual(
+            (row['fees_collected'], row['ratings'],
+                row['ratings_satisfied']),
+            (Decimal(80000), 2, 1))
+        found = Dossier.search(dossier_domain('ratings_satisfied', *JUNE))
+        self.assertEqual([x.id for x in found], [d['early'].id])
+        found = Dossier.search(dossier_domain('fees_collected', *JUNE))
+        self.assertEqual({x.id for x in found},
+            {d['early'].id, d['late'].id})
 
     @with_transaction()
     def test_live_rows_are_fine_grained(self):
