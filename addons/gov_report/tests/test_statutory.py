@@ -234,6 +234,8 @@ class StatutoryTestCase_(StatutoryTestCase):
         with as_user(leader_b):
             self.assertEqual(Report.search([]), [])
             with self.assertRaises(AccessError):
+                Report.export([Report(report.id)])
+            with self.assertRaises(AccessError):
                 Report.read([report.id], ['agency'])
             with self.assertRaises(AccessError):
                 Report(report.id).to_xlsx()
@@ -251,6 +253,8 @@ class StatutoryTestCase_(StatutoryTestCase):
         with as_user(world['auditor']):
             self.assertEqual(len(Report.search([])), 2)
             self.assertTrue(Report(report.id).to_xlsx())
+            Report.export([Report(report.id)])
+            self.assertTrue(Report(report.id).pdf)
             with self.assertRaises(AccessError):
                 Report.write([Report(report.id)], {'year': 2025})
             with self.assertRaises(AccessButtonError):
