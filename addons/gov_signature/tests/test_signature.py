@@ -4,6 +4,7 @@
 """Signed submissions, the agency's signature on results, the fingerprints
 in the history and the integrity check, in the database."""
 import hashlib
+from pathlib import Path
 
 from trytond.filestore import filestore
 from trytond.model.exceptions import AccessError
@@ -30,32 +31,6 @@ def history(dossier, event):
 
 class SignatureTestCase_(SignatureTestCase):
     "R-SEC-1, R-SEC-3, R-SUB-2, R-RES-1, R-RES-3"
-
-    def component_dossier(self, world, data, channel='online'):
-        "A draft dossier of world's procedure whose mandatory file is data."
-        component = [c for c in world.procedure.components if c.mandatory][0]
-        return make_dossier(world, channel=channel, documents=[('create', [{
-                            'kind': 'component', 'component': component.id,
-                            'name': 'don.pdf', 'data': data}])])
-
-    def processing(self, world, **values):
-        "A dossier of world's procedure at its approval step."
-        Dossier = Pool().get('gov.dossier')
-        dossier = make_dossier(world, **values)
-        Dossier.submit([dossier])
-        Dossier.receive([reload(dossier)])
-        Dossier.process([reload(dossier)])
-        Dossier.forward([reload(dossier)])
-        dossier = reload(dossier)
-        self.assertEqual(dossier.current_step.kind, 'approve')
-        return dossier
-
-    def add_result(self, dossier, data=None, name='ket-qua.pdf'):
-        Document = Pool().get('gov.dossier.document')
-        document, = Document.create([{'dossier': dossier.id,
-                    'kind': 'result', 'name': name,
-                    'data': data or minimal_pdf()}])
-        return document
 
     @with_transaction()
     def test_submitted_files_are_verified_and_fingerprinted(self):
@@ -289,3 +264,60 @@ class SignatureTestCase_(SignatureTestCase):
         self.assertEqual(history(other, 'file_altered'), [])
         Document.check_integrity()
         self.assertEqual(len(history(dossier, 'file_altered')), 1)
+
+
+class CheckFilesCommandTestCase(SignatureTestCase):
+    "R-SEC-1: the integrity check as a command for the operators"
+
+    def test_command_reports_an_altered_file(self):
+        "R-SEC-1: check_files exits 0 when all stored files match, 1 and names the file when one was changed"
+        import contextlib
+        import io
+
+        from trytond.tests.test_tryton import DB_NAME
+
+        from ..check_files import main
+        with Transaction().start(DB_NAME, 0) as transaction:
+            world = make_world()
+            dossier = make_dossier(world)
+            document, = dossier.documents
+            file_id = document.file_id
+            transaction.commit()
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            self.assertEqual(main(['-d', DB_NAME]), 0)
+        self.assertIn('0 altered', out.getvalue())
+        path = filestore._filename(file_id, DB_NAME)
+        with open(path, 'ab') as file:
+            file.write(b'% appended\n')
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            self.assertEqual(main(['-d', DB_NAME]), 1)
+        self.assertIn(f'document {document.id}', out.getvalue())
+        self.assertIn('1 altered', out.getvalue())
+
+
+class DemoLoaderTestCase(SignatureTestCase):
+    "R-RES-3: the demo can sign out of the box"
+
+    @with_transaction()
+    def test_demo_loader_makes_marked_keys_and_signs_ready_results(self):
+        "R-RES-3: make run's loader writes a DEMO CA and keys (marked, not committed) and signs the ready results that promise a signature"
+        import tempfile
+
+        from gov_dossier.tests.tools import configured
+        from gov_server.data_signature import load_signature
+        pool = Pool()
+        Dossier = pool.get('gov.dossier')
+        world = make_world(result_type='both')
+        dossier = self.processing(world)
+        Dossier.approve([dossier])
+        with tempfile.TemporaryDirectory() as folder, configured(
+                'gov_signature', folder=folder, trust_roots=None,
+                pkcs12_file=None, pkcs12_password=None):
+            self.assertIn('1 results signed', load_signature(pool))
+            self.assertTrue((Path(folder) / 'README-DEMO.txt').is_file())
+            result, = reload(dossier).signed_results()
+            self.assertEqual(result.signature_verdict, 'valid')
+            self.assertIn('DEMO', result.signature_signer)
+            self.assertIn('0 results signed', load_signature(pool))

@@ -23,10 +23,14 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from gov_dossier.tests.dossier_fixtures import ModuleDossierTestCase
+from trytond.pool import Pool
+
+from gov_dossier.tests.dossier_fixtures import (
+    ModuleDossierTestCase, make_dossier, reload)
 from gov_dossier.tests.tools import configured
 
 from . import pki
+from .pki import minimal_pdf
 
 PASSWORD = 'test-only'
 
@@ -130,6 +134,32 @@ class SignatureTestCase(ModuleDossierTestCase):
         folder = tempfile.mkdtemp(prefix='gov_signature_')
         cls.addClassCleanup(shutil.rmtree, folder, True)
         cls.pki = PKI(folder)
+
+    def component_dossier(self, world, data, channel='online'):
+        "A draft dossier of world's procedure whose mandatory file is data."
+        component = [c for c in world.procedure.components if c.mandatory][0]
+        return make_dossier(world, channel=channel, documents=[('create', [{
+                            'kind': 'component', 'component': component.id,
+                            'name': 'don.pdf', 'data': data}])])
+
+    def processing(self, world, **values):
+        "A dossier of world's procedure at its approval step."
+        Dossier = Pool().get('gov.dossier')
+        dossier = make_dossier(world, **values)
+        Dossier.submit([dossier])
+        Dossier.receive([reload(dossier)])
+        Dossier.process([reload(dossier)])
+        Dossier.forward([reload(dossier)])
+        dossier = reload(dossier)
+        self.assertEqual(dossier.current_step.kind, 'approve')
+        return dossier
+
+    def add_result(self, dossier, data=None, name='ket-qua.pdf'):
+        Document = Pool().get('gov.dossier.document')
+        document, = Document.create([{'dossier': dossier.id,
+                    'kind': 'result', 'name': name,
+                    'data': data or minimal_pdf()}])
+        return document
 
     def setUp(self):
         super().setUp()
