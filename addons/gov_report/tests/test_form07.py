@@ -90,8 +90,22 @@ class Form07TestCase(StatutoryTestCase):
             session_id, _, _ = Wizard.create()
             wizard = Wizard(session_id)
             offered = set(wizard.default_start(None)['agencies'])
+            wizard.start.agency = world['a']
+            wizard.start.start_date, wizard.start.end_date = MARCH
+            self.assertEqual(wizard.transition_make(), 'result')
+            self.assertEqual(wizard.result.dossiers, 2)
+            self.assertEqual(wizard.result.xlsx_name,
+                'so-theo-doi-ho-so-000.00.21.H16-20260301-20260331.xlsx')
+            self.assertTrue(bytes(wizard.result.pdf).startswith(b'%PDF'))
         self.assertEqual(offered, {world[k].id
                 for k in ['a', 'desk_a', 'unit_a']})
+        with as_user(leader_b):
+            session_id, _, _ = Wizard.create()
+            wizard = Wizard(session_id)
+            wizard.start.agency = world['a']
+            wizard.start.start_date, wizard.start.end_date = MARCH
+            with self.assertRaises(AccessError):
+                wizard.transition_make()
 
 
 del StatutoryTestCase
