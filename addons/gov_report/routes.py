@@ -106,7 +106,10 @@ def number(value):
 def report_activated():
     """Whether gov_report is activated in this database: its blocks on the
     portal's pages render only then (a module's code is loaded for every
-    database of the server). Read once per process and database."""
+    database of the server). Read once per process and database; False
+    outside a transaction (the error pages of gov_portal.web)."""
+    if Transaction().database is None:
+        return False
     pool = Pool()
     activated = _activated.get(pool.database_name)
     if activated is None:
