@@ -120,7 +120,7 @@ def upload(page, data, name='ket-qua.pdf'):
 
 
 def test_leader_signs_lan_downloads_anyone_verifies(desktop, portal):
-    "R-RES-3, R-RES-1, R-SEC-3, R-SEC-1, R-SEC-2: the leader signs the result from sao (RPC); the citizen downloads it from Kho kết quả; /xac-thuc says valid, with the agency and the codes but not her name; a flipped byte says broken; the QR page says the stored result is valid"
+    "R-RES-3, R-RES-1, R-SEC-3, R-SEC-1, R-SEC-2: the leader signs the result from sao (RPC); the citizen downloads it from Kho kết quả, another citizen cannot; /xac-thuc says valid, with the agency and the codes but not her name; a flipped byte says broken; the QR page says the stored result is valid"
     page = desktop
     install_test_pki(portal)
     citizen = Client(portal).register(EMAIL, NAME, ID_NUMBER)
@@ -156,6 +156,13 @@ def test_leader_signs_lan_downloads_anyone_verifies(desktop, portal):
     assert data.startswith(b'%PDF') and b'/ETSI.CAdES.detached' in data
     token_link = page.locator('#store-results a[href^="/xac-thuc/"]')
     token_path = token_link.get_attribute('href')
+    # Another citizen sees nothing of it.
+    other = Client(portal).register('khac.ky.so@example.com',
+        'Trần Văn Khác', '067090004321')
+    status, _, body = other.get('/kho-ket-qua')
+    assert status == 200 and code not in body
+    status, _, _ = other.get(link.get_attribute('href'))
+    assert status == 404, status
 
     # Anyone verifies it, signed out.
     page.context.clear_cookies()

@@ -102,7 +102,7 @@ def _document_of_token(portal, token):
 def _stored_report(document):
     "The stored file verified again now, and whether it is unchanged."
     data = bytes(document.data or b'')
-    report = trust.verify(data)
+    report = trust.verify(data, moment=document.signed_date)
     intact = sha256(data) == document.sha256
     if not intact:
         report.verdict = 'broken'
@@ -120,8 +120,11 @@ def verify(portal):
     if error:
         return render_verify(portal, error=error, status=400)
     Document = portal.pool.get('gov.dossier.document')
-    report = trust.verify(data)
     document = Document.by_signed_content(data)
+    # The system's own result: its certificate is checked at the signing
+    # time the server recorded (it stays valid after the key expires).
+    report = trust.verify(data,
+        moment=document.signed_date if document else None)
     record = record_view(document) if document else None
     return render_verify(portal, report=report, record=record,
         matches=bool(document))
@@ -143,8 +146,11 @@ def verify_token(portal, token):
     if error:
         return render_verify(portal, record=record, stored=stored,
             token=token, error=error, status=400)
-    return render_verify(portal, report=trust.verify(data), record=record,
-        stored=stored, token=token, matches=sha256(data) == document.sha256)
+    matches = sha256(data) == document.sha256
+    report = trust.verify(data,
+        moment=document.signed_date if matches else None)
+    return render_verify(portal, report=report, record=record,
+        stored=stored, token=token, matches=matches)
 
 
 def store_entries(portal):

@@ -66,6 +66,8 @@ def allow_fetching():
         '1', 'true', 'yes', 'on'}
 
 
-def verify(data):
-    "verify_pdf with the configured trust (verification.FileReport)."
-    return verify_pdf(data, trust_roots(), local_crls(), allow_fetching())
+def verify(data, moment=None):
+    """verify_pdf with the configured trust (verification.FileReport);
+    moment: the signing time the server recorded, if it signed."""
+    return verify_pdf(data, trust_roots(), local_crls(), allow_fetching(),
+        moment=moment)

@@ -142,11 +142,17 @@ def _validation_context(trust_roots, crls, allow_fetching, moment):
     return ValidationContext(**kwargs)
 
 
-def verify_pdf(data, trust_roots=(), crls=(), allow_fetching=False):
-    """The FileReport of data (bytes): one SignatureReport per signature,
-    each validated at its signing time (the timestamp's when there is one,
-    else the time the signer claims) so that a certificate expired since
-    keeps a signature valid (Điều 14: validity when signed)."""
+def verify_pdf(data, trust_roots=(), crls=(), allow_fetching=False,
+        moment=None):
+    """The FileReport of data (bytes): one SignatureReport per signature.
+
+    Each certificate is validated at a time that can be trusted: the
+    time-stamp's (RFC 3161) when the signature has a valid one, else moment
+    (naive UTC: the signing time the server recorded itself, for its own
+    results), else now — never the time the signer's computer claims, which
+    anybody can set. So a certificate expired since a time-stamped (or
+    recorded) signing keeps the signature valid (Điều 14: validity when
+    signed)."""
     if not data or not data.lstrip()[:5].startswith(b'%PDF'):
         return FileReport('unsigned', detail='not a PDF')
     try:
@@ -160,26 +166,30 @@ def verify_pdf(data, trust_roots=(), crls=(), allow_fetching=False):
     reports = []
     for embedded in signatures:
         reports.append(_verify_one(embedded, trust_roots, crls,
-                allow_fetching))
+                allow_fetching, moment))
     return FileReport(worst(r.verdict for r in reports), reports)
 
 
-def _verify_one(embedded, trust_roots, crls, allow_fetching):
+def _verify_one(embedded, trust_roots, crls, allow_fetching, moment=None):
     try:
         claimed = embedded.self_reported_timestamp
     except Exception:  # noqa: BLE001
         claimed = None
-    moment = claimed
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
     cert = None
     try:
         cert = embedded.signer_cert
-        # The certificate is checked at the time it signed, if that time
-        # is within its validity; else at that time too (and fails).
         context = _validation_context(trust_roots, crls, allow_fetching,
             moment)
         status = validate_pdf_signature(embedded, context)
-        verdict, detail = _verdict(status)
         timestamp = status.timestamp_validity
+        if timestamp is not None and timestamp.trusted:
+            # Again at the certified signing time.
+            context = _validation_context(trust_roots, crls,
+                allow_fetching, timestamp.timestamp)
+            status = validate_pdf_signature(embedded, context)
+        verdict, detail = _verdict(status)
         signing_time = (timestamp.timestamp if timestamp
             else status.signer_reported_dt or claimed)
         cert = status.signing_cert or cert

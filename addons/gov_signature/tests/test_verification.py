@@ -80,6 +80,17 @@ class VerificationTestCase(unittest.TestCase):
         self.assertEqual(self.verify(self.pki.signed('expired')).verdict,
             'expired')
 
+    def test_recorded_signing_time_keeps_an_expired_key_valid(self):
+        "R-RES-3: a result signed while the key was valid stays valid at the time the server recorded, not at the time the signer claims"
+        import datetime as dt
+        p = self.pki
+        data = signing.sign_pdf(minimal_pdf(), "UBND huyện A", 'X-KQ1',
+            'http://127.0.0.1/xac-thuc/t',
+            signer=simple_signer(p.expired_key, p.expired_cert, p.root))
+        self.assertEqual(self.verify(data).verdict, 'expired')
+        recorded = dt.datetime.utcnow() - dt.timedelta(days=100)
+        self.assertEqual(self.verify(data, moment=recorded).verdict, 'valid')
+
     def test_revoked_certificate_with_crl(self):
         "R-SEC-3: revocation checked on the CRL given; unknown when unreachable"
         data = self.pki.signed('revoked')
