@@ -11,7 +11,8 @@ Chromium against the live server:
 - Chị Lan finds it in her "Kho kết quả" and downloads it;
 - the verification page /xac-thuc says the file is validly signed, for
   which dossier, by which agency — without her name; one flipped byte
-  makes it say broken; the QR's page says the stored result is valid.
+  makes it say broken; the QR's page says the stored result is valid,
+  then annulled once the leader annuls it.
 """
 import configparser
 import datetime as dt
@@ -120,7 +121,7 @@ def upload(page, data, name='ket-qua.pdf'):
 
 
 def test_leader_signs_lan_downloads_anyone_verifies(desktop, portal):
-    "R-RES-3, R-RES-1, R-SEC-3, R-SEC-1, R-SEC-2: the leader signs the result from sao (RPC); the citizen downloads it from Kho kết quả, another citizen cannot; /xac-thuc says valid, with the agency and the codes but not her name; a flipped byte says broken; the QR page says the stored result is valid"
+    "R-RES-3, R-RES-1, R-SEC-3, R-SEC-1, R-SEC-2: the leader signs the result from sao (RPC); the citizen downloads it from Kho kết quả, another citizen cannot; /xac-thuc says valid, with the agency and the codes but not her name; a flipped byte says broken; the QR page says the stored result is valid, then annulled"
     page = desktop
     install_test_pki(portal)
     citizen = Client(portal).register(EMAIL, NAME, ID_NUMBER)
@@ -187,4 +188,14 @@ def test_leader_signs_lan_downloads_anyone_verifies(desktop, portal):
     page.goto(token_path)
     assert page.get_attribute('#stored-verdict', 'data-verdict') == 'valid'
     assert f'{code}-KQ1' in page.inner_text('#record-code')
+    assert NAME not in page.content()
+    assert not page.locator('#record-revoked').count()
+
+    # Annulled by the leader: the QR's page says so to anyone, not why.
+    annulled = portal.rpc('model.gov.dossier.document.revoke_result',
+        [[document], 'Ban hành nhầm cho Nguyễn Thị Lan', {}],
+        session=session)
+    assert 'error' not in annulled, annulled
+    page.goto(token_path)
+    assert 'hủy bỏ' in page.inner_text('#record-revoked')
     assert NAME not in page.content()

@@ -42,7 +42,8 @@ FILE_ALTERED = 'file_altered'
 SERVER_FIELDS = {'sha256', 'signature_verdict', 'signature_signer',
     'signature_organization', 'signature_issuer', 'signature_time',
     'signature_count', 'signature_detail', 'result_code', 'signed_by',
-    'signed_date', 'verify_token', 'integrity_failed'}
+    'signed_date', 'verify_token', 'integrity_failed', 'revoked_date',
+    'revoked_by', 'revoked_reason'}
 _SIGNED = Eval('result_code')
 
 

@@ -70,6 +70,8 @@ def record_view(document):
         'result_code': document.result_code,
         'procedure': dossier.procedure.name,
         'signed_date': document.signed_date,
+        # Annulled: when, not why (the reason may name the applicant).
+        'revoked_date': document.revoked_date,
         }
 
 

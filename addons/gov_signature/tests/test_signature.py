@@ -173,6 +173,36 @@ class SignatureTestCase_(SignatureTestCase):
         self.assertEqual(result.signature_verdict, 'valid')
 
     @with_transaction()
+    def test_leader_annuls_a_signed_result(self):
+        """R-RES-3: only the agency leader annuls a signed result, with a
+        reason; the file stays, the history says it"""
+        pool = Pool()
+        Document = pool.get('gov.dossier.document')
+        world = make_world(result_type='electronic')
+        dossier = self.processing(world)
+        result = self.add_result(dossier)
+        Document.sign([result])
+        for user in [world['specialist_a'], world['head_a'],
+                world['auditor']]:
+            with self.assertRaises((AccessButtonError, AccessError)):
+                with as_user(user):
+                    Document.revoke_result([Document(result.id)],
+                        reason="Ban hành nhầm")
+        with as_user(world['leader_a']):
+            with self.assertRaises(SignatureError):
+                Document.revoke_result([Document(result.id)], reason=" ")
+            Document.revoke_result([Document(result.id)],
+                reason="Ban hành nhầm, thay bằng kết quả KQ2")
+        result = Document(result.id)
+        self.assertIsNotNone(result.revoked_date)
+        self.assertEqual(result.revoked_by, world['leader_a'])
+        entry, = history(dossier, 'result_revoked')
+        self.assertIn(result.result_code, entry.reason)
+        self.assertTrue(result.data)
+        with self.assertRaises(SignatureError):
+            Document.revoke_result([result], reason="Lần nữa")
+
+    @with_transaction()
     def test_paper_result_needs_no_signature_nor_promises_one(self):
         "R-RES-1: a paper result is ready unsigned and nothing says signed"
         pool = Pool()
