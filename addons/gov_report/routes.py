@@ -18,6 +18,7 @@
 The procedure page shows the procedure's counts (report_procedure.html)
 through the template global ``procedure_statistics``. Every number comes
 from figures.compute, kept a few minutes in memory (public.py)."""
+import datetime as dt
 import json
 import mimetypes
 from pathlib import Path
@@ -25,13 +26,15 @@ from pathlib import Path
 from markupsafe import Markup
 
 from trytond import config
+from trytond.cache import Cache
 from trytond.pool import Pool
 from trytond.protocols.wrappers import Response
 from trytond.transaction import Transaction
 
 from gov_agency.l10n import format_date, group_digits
 from gov_agency.portal import portal_route
-from gov_portal.web import ENV, PageError, add_template_folder, page
+from gov_portal.web import (
+    ENV, PageError, add_template_folder, page, render_template)
 
 from . import public
 
@@ -71,6 +74,12 @@ LABELS = {
     'withdrawn': 'Rút hồ sơ',
     'rejected': 'Từ chối',
     }
+
+
+# The page's body by period, agency and language, and the agencies' names
+# by language: rendered once a minute per server process.
+_page_cache = Cache('gov_report.public_page', duration=dt.timedelta(
+        minutes=1), context=False)
 
 
 def asset_version(name):
@@ -167,12 +176,20 @@ def period_text(portal, period):
     return portal._('Tháng %(month)s', month=period.start.strftime('%m/%Y'))
 
 
-def filter_agencies(pool):
-    "The agencies offered in the filter, by name."
-    Agency = pool.get('gov.agency')
-    agencies = Agency.search([('kind.code', 'not in', list(HIDDEN_KINDS))],
-        order=[('name', 'ASC'), ('id', 'ASC')])
-    return agencies
+def agency_names(pool, lang):
+    """({id: name} of every agency, [(id, name)] offered in the filter by
+    name) in lang, kept with the pages' bodies (agencies change rarely;
+    trytond reads translated names from the database at each read)."""
+    key = ('agencies', lang)
+    cached = _page_cache.get(key)
+    if cached is None:
+        Agency = pool.get('gov.agency')
+        agencies = Agency.search([], order=[('name', 'ASC'), ('id', 'ASC')])
+        cached = _page_cache.set(key, (
+                {a.id: a.name for a in agencies},
+                [(a.id, a.name) for a in agencies
+                    if a.kind.code not in HIDDEN_KINDS]))
+    return cached
 
 
 def chart_data(portal, monthly):
@@ -194,26 +211,43 @@ def chart_data(portal, monthly):
 @page('/thong-ke')
 def statistics(portal):
     """The public statistics (R-REP-1, R-RATE-2): the figures of the
-    province or of one agency for a period, by month and by agency."""
-    pool = portal.pool
-    Agency = pool.get('gov.agency')
+    province or of one agency for a period, by month and by agency. The
+    page's body is the same for every visitor: kept a minute per period,
+    agency and language (the figures themselves CACHE_MINUTES)."""
     args = portal.request.args
     today = public.local_today()
-    choices = public.periods(today)
-    period = public.find_period((args.get('ky') or '')[:16], today) \
-        or choices[0]
-    agencies = filter_agencies(pool)
+    # The periods of the day (the period configuration read once a minute).
+    periods = _page_cache.get(('periods', today.isoformat()))
+    if periods is None:
+        periods = _page_cache.set(('periods', today.isoformat()),
+            tuple(public.periods(today)))
+    key = (args.get('ky') or '')[:16]
+    period = next((p for p in periods if p.key == key), periods[0])
+    names, choices = agency_names(portal.pool, portal.lang)
     agency = None
     if args.get('co-quan'):
         try:
             agency_id = int(args['co-quan'][:12])
         except ValueError:
             raise PageError(404)
-        agency = next((a for a in agencies if a.id == agency_id), None)
+        agency = next(({'id': i, 'name': n} for i, n in choices
+                if i == agency_id), None)
         if agency is None:
             raise PageError(404)
-    scope = [agency.id] if agency else None
-    summary = public.total(period.start, period.end, scope)
+    key = (portal.lang, period.key, period.start.isoformat(),
+        period.end.isoformat(), agency['id'] if agency else None)
+    body = _page_cache.get(key)
+    if body is None:
+        body = _page_cache.set(key, render_template('statistics_body.html',
+                lang=portal.lang, **body_values(portal, today, periods,
+                    period, agency, names, choices)))
+    return portal.render('statistics.html', body=Markup(body),
+        asset_version=asset_version)
+
+
+def body_values(portal, today, periods, period, agency, names, choices):
+    "What statistics_body.html shows."
+    scope = [agency['id']] if agency else None
     months = public.months(today)
     values_of = public.by_month(months[0].start, today, scope)
     monthly = []
@@ -221,19 +255,19 @@ def statistics(portal):
         values = values_of.get(month.key, {})
         monthly.append((month, values, public.rates(values)))
     rows = public.by_agency(period.start, period.end, scope)
-    names = {a.id: a.name for a in Agency.browse(list(rows))}
-    by_agency = sorted(((names[i], values, public.rates(values))
+    summary = public.total_of(rows)
+    by_agency = sorted(((names.get(i, ''), values, public.rates(values))
             for i, values in rows.items()), key=lambda r: r[0])
     data = json.dumps(chart_data(portal, monthly), ensure_ascii=False)
-    return portal.render('statistics.html',
-        period=period, periods=[(p, period_text(portal, p)) for p in choices],
+    return dict(
+        period=period,
+        periods=[(p, period_text(portal, p)) for p in periods],
         period_label=period_text(portal, period),
-        agency=agency, agencies=agencies,
+        agency=agency, agencies=[{'id': i, 'name': n} for i, n in choices],
         summary=summary, summary_rates=public.rates(summary),
         monthly=monthly, by_agency=by_agency, columns=COLUMNS,
         month_label=lambda p: portal._('Tháng %(month)s',
             month=p.start.strftime('%m/%Y')),
         # </ cannot end the script element: the JSON is data, not code.
         chart_json=Markup(data.replace('</', '<\\/')),
-        asset_version=asset_version,
         cache_minutes=public.CACHE_MINUTES)
