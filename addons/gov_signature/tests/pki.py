@@ -121,7 +121,6 @@ def pkcs12_bundle(key, cert, authority, password, name='signer'):
 def minimal_pdf(text='Ket qua giai quyet thu tuc hanh chinh'):
     "A one-page PDF, built with pyHanko's writer (no third-party file)."
     from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.content import RawContent
     from pyhanko.pdf_utils.writer import PdfFileWriter
     writer = PdfFileWriter()
     font = generic.DictionaryObject({
