@@ -30,7 +30,8 @@ class Dossier(metaclass=PoolMeta):
             help="A level-4 dossier submitted online without a validly "
             "signed file: ask the applicant for the paper originals by "
             "post (QĐ 04/2019, Điều 9.2)."),
-        'get_paper_originals_needed')
+        'get_paper_originals_needed',
+        searcher='search_paper_originals_needed')
     signature_summary = fields.Function(fields.Char("Signed Files"),
         'get_signature_summary')
 
@@ -47,6 +48,28 @@ class Dossier(metaclass=PoolMeta):
         if not self.is_level_4() or self.state == 'draft':
             return False
         return not self.signed_components()
+
+    @classmethod
+    def search_paper_originals_needed(cls, name, clause):
+        "The officers' filter of the level-4 dossiers to ask paper for."
+        _, operator, value = clause[:3]
+        valid = [('kind', '!=', 'result'), ('signature_verdict', '=', 'valid')]
+        if (operator == '=') == bool(value):
+            return [
+                ('channel', '=', 'online'),
+                ('state', '!=', 'draft'),
+                ('procedure.service_level.online_submission', '=', True),
+                ('procedure.service_level.online_result', '=', True),
+                ('documents', 'not where', valid),
+                ]
+        return ['OR',
+            ('channel', '!=', 'online'),
+            ('state', '=', 'draft'),
+            ('procedure.service_level', '=', None),
+            ('procedure.service_level.online_submission', '=', False),
+            ('procedure.service_level.online_result', '=', False),
+            ('documents', 'where', valid),
+            ]
 
     def get_signature_summary(self, name):
         counts = {}

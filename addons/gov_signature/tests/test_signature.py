@@ -92,6 +92,12 @@ class SignatureTestCase_(SignatureTestCase):
         self.assertTrue(reload(untrusted).paper_originals_needed)
         self.assertFalse(reload(signed).paper_originals_needed)
         self.assertFalse(reload(desk).paper_originals_needed)
+        ids = {unsigned.id, signed.id, untrusted.id, desk.id}
+        flagged = Dossier.search([('paper_originals_needed', '=', True)])
+        self.assertEqual({d.id for d in flagged} & ids,
+            {unsigned.id, untrusted.id})
+        others = Dossier.search([('paper_originals_needed', '=', False)])
+        self.assertEqual({d.id for d in others} & ids, {signed.id, desk.id})
 
     @with_transaction()
     def test_head_signs_the_result_before_it_is_ready(self):
