@@ -26,13 +26,10 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
-from gov_dossier.ir import scope_by_dossier_agencies
-
 from .quality_indicator import METHODS
 
-# The leaders' rule reads Eval('dossier_agencies'): their agency subtree.
-scope_by_dossier_agencies(
-    'gov.report.quality.assessment', 'gov.report.officer.figure')
+# The leaders' rules read gov_agency's Eval('agencies'): their agencies and
+# the units under them (not the agencies their one-stop desks serve).
 
 GROUPS = [
     ('publicity', "Publicity and Transparency"),

@@ -18,17 +18,16 @@ whatever later happens to its dossiers — and its exports are the stored
 files, byte for byte.
 
 Who: the agency's leader for the agencies of his subtree (the record rule
-on Eval('report_agencies'): his agencies and those under them), the provincial office
+on gov_agency's Eval('agencies'): his agencies and those under them), the provincial office
 administrator for any agency and for the consolidation, the auditor
 reading only; nobody else (statutory.xml). The export methods check the
 same rights again (check_read) before computing as root."""
-import datetime as dt
 import json
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError, ValidationError
-from trytond.pool import Pool, PoolMeta
+from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, without_check_access
 
@@ -37,12 +36,6 @@ from gov_agency.l10n import LANGUAGE, format_datetime, to_local
 from . import figures as figures_module
 from .period import KINDS, default_period
 from .statutory_layout import FORM, figure_names
-
-# The record rules of these models may use Eval('report_agencies'): the
-# user's agencies and their subtrees (res.user.get_agencies) — only these,
-# not the agencies their one-stop desks serve (gov_dossier's
-# dossier_agencies): a leader reports on his own agency's subtree.
-REPORT_AGENCY_MODELS = {'gov.report.statutory'}
 
 SCOPES = [
     ('agency', "Agency"),
@@ -53,27 +46,6 @@ STATES = [
     ('closed', "Closed"),
     ]
 _draft = {'readonly': Eval('state') != 'draft'}
-
-
-class Rule(metaclass=PoolMeta):
-    "Eval('report_agencies') in the rules of REPORT_AGENCY_MODELS."
-    __name__ = 'ir.rule'
-
-    @classmethod
-    def _get_context(cls, model_name):
-        context = super()._get_context(model_name)
-        if model_name in REPORT_AGENCY_MODELS:
-            context['report_agencies'] = Pool().get(
-                'res.user').get_agencies()
-        return context
-
-    @classmethod
-    def _get_cache_key(cls, model_names):
-        key = super()._get_cache_key(model_names)
-        if REPORT_AGENCY_MODELS & set(model_names):
-            key = (*key, Transaction().user,
-                Pool().get('res.user').get_agencies())
-        return key
 
 
 class StatutoryReport(Workflow, ModelSQL, ModelView):

@@ -10,7 +10,6 @@ from trytond.model.exceptions import AccessError
 from trytond.model.modelview import AccessButtonError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
-from trytond.transaction import Transaction
 
 from gov_dossier.tests.dossier_fixtures import as_user, at, local, \
     make_world, reload
