@@ -12,6 +12,8 @@ from gov_server.data_feedback import load_demo_feedback
 from gov_server.data_postal import load_postal
 from gov_server.data_procedures import load_procedures
 from gov_server.data_rating import load_demo_ratings
+from gov_server.data_report import load_reports
+from gov_server.data_signature import load_signature
 from gov_server.settings import ADMIN_PASSWORD, DEMO_PASSWORD, read_csv
 
 # login, name, group XML ids (of gov_agency unless <module>.<id>), agency
@@ -150,7 +152,8 @@ def load_translations(pool):
 
 LOADERS = [load_translations, load_agencies, load_holidays, load_procedures]
 DEMO_LOADERS = [load_users, load_bank_accounts, load_postal,
-    load_demo_dossiers, load_demo_feedback, load_demo_ratings]
+    load_demo_dossiers, load_signature, load_demo_feedback, load_demo_ratings,
+    load_reports]
 
 
 def load_all(database, demo=True):
