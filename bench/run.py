@@ -1,5 +1,6 @@
-"""Benchmarks of issue #7, with each figure as a ratio to the raw limits of
-the same machine measured in the same run.
+"""Benchmarks of issue #7 (and of the reports, issue #17: bench/reports.py),
+with each figure as a ratio to the raw limits of the same machine measured
+in the same run.
 
     make bench                          # 200,000 dossiers
     make bench ARGS="--dossiers 2000000"
@@ -46,7 +47,7 @@ from urllib.parse import quote, urlencode
 
 import psycopg
 
-from bench import load
+from bench import load, reports
 from bench.config import DEFAULT_DATABASE, ROOT, filestore_root, write_config
 from bench.generate import (
     conninfo_for, generate, generated_count, reset)
@@ -72,15 +73,27 @@ BENCHMARKS = [
         "search + count + read of the list view, 80 rows)"),
     ('submission', 10, 'online submission with three 1 MB files'),
     ('statistics', 1, 'six-monthly statistics of the whole province (SQL)'),
+    # Issue #17 (bench/reports.py).
+    ('statistics_page', 20, 'public statistics page (/thong-ke), figures '
+        'cached by the page'),
+    ('figures', 1, "province's six-monthly statistics through "
+        'figures.compute, per agency and total, each of both six months '
+        '(closed months extracted)'),
+    ('annual_xlsx', 1, "province's annual statutory report as XLSX"),
     ('sql', 1, 'raw limit: the indexed query behind the lookup (psycopg 3)'),
     ]
 # Measured in every run, whatever --only says.
 RAW_LIMITS = {'empty', 'transaction'}
+# Measured one run after the other, not against the server's clients.
+ONE_AT_A_TIME = {'statistics', 'figures', 'annual_xlsx'}
 TARGETS = {
     'lookup': 'p95 ≤ 50 ms and throughput ≥ 50 % of the empty route',
     'inbox': 'p95 ≤ 200 ms',
     'submission': 'p95 ≤ 1 s',
     'statistics': '≤ 5 s',
+    'statistics_page': 'p95 ≤ 100 ms',
+    'figures': '≤ 1 s (today\'s raw query: 1.1 s at 2 million)',
+    'annual_xlsx': '≤ 10 s',
     }
 
 
@@ -569,7 +582,7 @@ def ratios(figures):
         if name in {'empty', 'sql'} or not fig.get('requests'):
             continue
         if (empty.get('throughput') and fig.get('throughput') is not None
-                and name != 'statistics'):
+                and name not in ONE_AT_A_TIME):
             fig['throughput_vs_empty'] = round(
                 fig['throughput'] / empty['throughput'], 4)
         if name == 'lookup' and floor.get('throughput') and fig.get(
@@ -579,10 +592,16 @@ def ratios(figures):
         if sql.get('p50_ms') and fig.get('p50_ms') is not None:
             fig['p50_vs_sql'] = round(fig['p50_ms'] / sql['p50_ms'], 1)
             fig['p95_vs_sql'] = round(fig['p95_ms'] / sql['p50_ms'], 1)
-        if empty.get('p50_ms') and name != 'statistics':
+        if empty.get('p50_ms') and name not in ONE_AT_A_TIME:
             fig['p50_vs_empty'] = round(fig['p50_ms'] / empty['p50_ms'], 1)
     if sql.get('p50_ms') and empty.get('p50_ms'):
         empty['p50_vs_sql'] = round(empty['p50_ms'] / sql['p50_ms'], 1)
+    # The figures of the reports against today's raw statistics query.
+    raw = figures.get('statistics', {})
+    fig = figures.get('figures', {})
+    if raw.get('p50_ms') and fig.get('p50_ms'):
+        fig['p50_vs_raw_statistics'] = round(
+            fig['p50_ms'] / raw['p50_ms'], 2)
 
 
 def targets(figures):
@@ -592,7 +611,8 @@ def targets(figures):
         out['lookup'] = (lookup['p95_ms'] <= 50
             and (lookup.get('throughput_vs_empty') or 0) >= 0.5)
     for name, limit in [('inbox', 200), ('submission', 1000),
-            ('statistics', 5000)]:
+            ('statistics', 5000), ('statistics_page', 100),
+            ('figures', 1000), ('annual_xlsx', 10000)]:
         fig = figures.get(name, {})
         if fig.get('p95_ms') is not None:
             out[name] = fig['p95_ms'] <= limit
@@ -615,7 +635,7 @@ def table(report):
         def num(value, fmt):
             return format(value, fmt) if value is not None else '—'
         lines.append(
-            f"{name:<11} {fig['clients']:>7} "
+            f"{name[:11]:<11} {fig['clients']:>7} "
             f"{num(fig.get('throughput'), ',.1f'):>9} "
             f"{num(fig.get('p50_ms'), ',.2f'):>9} "
             f"{num(fig.get('p95_ms'), ',.2f'):>9} "
@@ -667,6 +687,9 @@ def parse(argv):
         help='JSON file (default bench-results/bench-<time>.json); the '
         'run\'s server configuration and logs go beside it, in run-<time>/')
     parser.add_argument('--no-progress', action='store_true')
+    parser.add_argument('--extract', action='store_true',
+        help='run the monthly extraction of the reports even when the '
+        'data is reused (it runs after every generation)')
     return parser.parse_args(argv)
 
 
@@ -709,6 +732,12 @@ def main(argv=None):
         log(f"   generated in {generation['seconds']} s "
             f"({generation['rate']:,} dossiers/s)")
     report['generation'] = generation
+    if generation or args.extract:
+        # The monthly cron of gov_report: closed months read their facts.
+        log('>> monthly extraction of the closed months (gov_report)')
+        report['extraction'] = reports.run_child('extract', config,
+            args.database, 0, log=log)
+        log(f"   {report['extraction']}")
     report['dataset'] = dataset(conninfo)
     codes = samples(conninfo)
     if not codes:
@@ -737,13 +766,18 @@ def main(argv=None):
         plan = [('empty', empty_client),
             ('transaction', transaction_client), ('lookup', lookup_client),
             ('catalogue', catalogue_client), ('inbox', inbox_client),
-            ('submission', submission_client)]
+            ('submission', submission_client),
+            ('statistics_page', reports.statistics_page_client)]
         for name, factory in plan:
             if only and name not in only and name not in RAW_LIMITS:
                 continue
             clients = clients_of[name]
             ctx['clients'] = clients
             log(f'>> {name}: {clients} clients, {args.duration:g} s')
+            if name == 'statistics_page':
+                log('   every worker computes the figures first')
+                reports.warm_statistics_page(server.port,
+                    report['server']['workers'])
             make = factory(ctx)
             result = load.run(name, make, clients, args.duration,
                 warmup=args.warmup)
@@ -757,10 +791,20 @@ def main(argv=None):
                 f"{figures[name]['errors']} errors")
     finally:
         server.stop()
-    if not only or 'statistics' in only:
+    if not only or 'statistics' in only or 'figures' in only:
         log(f'>> statistics: {args.repeat} runs')
         result, extra['statistics'] = run_statistics(conninfo, args.repeat)
         figures['statistics'] = result.summary()
+    for name in ['figures', 'annual_xlsx']:
+        if only and name not in only:
+            continue
+        log(f'>> {name}: {args.repeat} runs')
+        answer = reports.run_child(name, config, args.database,
+            args.repeat, log=log)
+        extra[name] = answer
+        if answer and answer.get('timings'):
+            figures[name] = reports.timed_result(
+                name, answer['timings']).summary()
     log('>> raw SQL limit: the lookup query through psycopg 3')
     figures['sql'] = run_sql_limit(conninfo, codes,
         max(1.0, min(args.duration, 10))).summary()
@@ -790,5 +834,7 @@ def main(argv=None):
         print(f'Lookup throughput ÷ rate-limited transaction floor '
             f'({figures["transaction"]["throughput"]} req/s): '
             f'{lookup["throughput_vs_transaction"]:.3f}.')
+    for line in reports.ratio_lines(figures):
+        print(line)
     print(f'Results: {output}')
     return report

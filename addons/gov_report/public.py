@@ -19,16 +19,124 @@ Periods (local days, both included):
 - the calendar months of the last year, the current one to date.
 """
 import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import tempfile
 from collections import namedtuple
+from decimal import Decimal
 
-from trytond.cache import Cache
+from trytond import config
 from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+
+class TimedCache:
+    """Values kept `minutes` in this server process, per database (the
+    page's body, the agencies' names, the periods of the day).
+
+    Not trytond's Cache: on PostgreSQL its listener empties every cache
+    shortly after a worker starts, and what the worker's first
+    transactions store is dropped (measured with the benchmark: a worker
+    computed the same figures three times). Nothing here needs to be
+    invalidated before it expires: the figures of a period are allowed to
+    be a few minutes old (doc/public.rst)."""
+
+    def __init__(self, minutes, size=2048):
+        self.duration = dt.timedelta(minutes=minutes)
+        self.size = size
+        self._values = {}
+
+    def get(self, key):
+        key = (Transaction().database.name, key)
+        expire, value = self._values.get(key, (None, None))
+        if expire is None or expire < dt.datetime.now():
+            return None
+        return value
+
+    def set(self, key, value, expire=None):
+        if len(self._values) >= self.size:
+            # The oldest first: dictionaries keep their insertion order.
+            for old in list(self._values)[:self.size // 4]:
+                self._values.pop(old, None)
+        key = (Transaction().database.name, key)
+        self._values.pop(key, None)
+        self._values[key] = (
+            expire or dt.datetime.now() + self.duration, value)
+        return value
+
+
+class SharedFigures(TimedCache):
+    """Answers of figures.compute kept `minutes`, in memory and in a small
+    JSON file shared by the server's processes: a gunicorn worker that
+    starts (they are recycled every 2,000 requests) reads what another
+    computed instead of computing it again, and one process computes a
+    key at a time (a lock file), the others wait and read its answer.
+
+    The folder is [gov_report] public_cache, by default
+    <[database] path>/gov_report_public/<database>."""
+
+    def folder(self):
+        root = config.get('gov_report', 'public_cache', default=None) or \
+            os.path.join(config.get('database', 'path')
+                or tempfile.gettempdir(), 'gov_report_public')
+        folder = os.path.join(root, Transaction().database.name)
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        return folder
+
+    def get_or_compute(self, key, compute):
+        value = self.get(key)
+        if value is not None:
+            return value
+        path = os.path.join(self.folder(), hashlib.sha256(
+                repr(key).encode()).hexdigest()[:40] + '.json')
+        found = self._read(path)
+        if found is None:
+            with open(path + '.lock', 'a') as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                try:
+                    found = self._read(path)  # computed while we waited
+                    if found is None:
+                        found = (dt.datetime.now() + self.duration,
+                            compute())
+                        self._write(path, *found)
+                finally:
+                    fcntl.flock(lock, fcntl.LOCK_UN)
+        expire, value = found
+        return self.set(key, value, expire=expire)
+
+    @staticmethod
+    def _read(path):
+        "(expiry, {key: figures}) of the file, None when absent or old."
+        try:
+            with open(path, encoding='utf-8') as file:
+                data = json.load(file)
+        except (OSError, ValueError):
+            return None
+        expire = dt.datetime.fromisoformat(data['expire'])
+        if expire < dt.datetime.now():
+            return None
+        return expire, {tuple(k): {n: Decimal(v) if isinstance(v, str) else v
+                    for n, v in values.items()}
+            for k, values in data['rows']}
+
+    @staticmethod
+    def _write(path, expire, result):
+        "Write atomically: readers see the old file or the new one."
+        rows = [[list(k), {n: str(v) if isinstance(v, Decimal) else v
+                    for n, v in values.items()}]
+            for k, values in result.items()]
+        temporary = '%s.%s.tmp' % (path, os.getpid())
+        with open(temporary, 'w', encoding='utf-8') as file:
+            json.dump({'expire': expire.isoformat(), 'rows': rows}, file)
+        os.replace(temporary, path)
+
 
 # Long enough for 20 clients to be served from memory, short enough that
 # a dossier resolved now shows on the page within minutes.
 CACHE_MINUTES = 5
-_figures_cache = Cache('gov_report.public_figures',
-    duration=dt.timedelta(minutes=CACHE_MINUTES), context=False)
+_figures_cache = SharedFigures(CACHE_MINUTES)
 
 MONTHS = 12
 Period = namedtuple('Period', ['key', 'kind', 'start', 'end'])
@@ -103,17 +211,14 @@ def periods(today):
 
 
 def compute(start, end, agencies=None, by=('agency',)):
-    """figures.compute, kept CACHE_MINUTES in each server process (Tryton's
-    Cache: per database, shared by every visitor and language)."""
+    """figures.compute, kept CACHE_MINUTES for every process of the server
+    (SharedFigures: per database, shared by every visitor and
+    language)."""
     from . import figures
     key = (start.isoformat(), end.isoformat(),
         tuple(sorted(agencies)) if agencies else None, tuple(by))
-    result = _figures_cache.get(key)
-    if result is None:
-        result = figures.compute(start, end, agencies=agencies, by=by)
-        result = _figures_cache.set(key, {k: dict(v)
-                for k, v in result.items()})
-    return result
+    return _figures_cache.get_or_compute(key, lambda: figures.compute(
+            start, end, agencies=agencies, by=by))
 
 
 def total_of(rows):

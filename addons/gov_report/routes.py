@@ -18,7 +18,6 @@
 The procedure page shows the procedure's counts (report_procedure.html)
 through the template global ``procedure_statistics``. Every number comes
 from figures.compute, kept a few minutes in memory (public.py)."""
-import datetime as dt
 import json
 import mimetypes
 from pathlib import Path
@@ -26,7 +25,6 @@ from pathlib import Path
 from markupsafe import Markup
 
 from trytond import config
-from trytond.cache import Cache
 from trytond.pool import Pool
 from trytond.protocols.wrappers import Response
 from trytond.transaction import Transaction
@@ -78,8 +76,7 @@ LABELS = {
 
 # The page's body by period, agency and language, and the agencies' names
 # by language: rendered once a minute per server process.
-_page_cache = Cache('gov_report.public_page', duration=dt.timedelta(
-        minutes=1), context=False)
+_page_cache = public.TimedCache(1)
 
 
 def asset_version(name):
@@ -142,7 +139,7 @@ def procedure_statistics(procedure):
     try:
         today = public.local_today()
         rows = []
-        for period in [public.periods(today)[0], public.last_year(today)]:
+        for period in [public.current_year(today), public.last_year(today)]:
             values = public.by_procedure(period.start, period.end).get(
                 procedure.id, {})
             rows.append((period, values, public.rates(values)))
