@@ -462,8 +462,9 @@ def _fee_counts(S, E, ids):
             *keys, Sum(Coalesce(payment.amount, 0)),
             where=where, group_by=keys))
     for agency, procedure, channel, unit, amount in cursor:
+        # Whole đồng: SQLite's SUM of a numeric column comes back a float.
         yield (agency, procedure, channel, unit), {
-            'fees_collected': Decimal(str(amount or 0))}
+            'fees_collected': Decimal(str(amount or 0)).quantize(1)}
 
 
 def _rating_counts(S, E, ids):
