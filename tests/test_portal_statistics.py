@@ -271,3 +271,39 @@ def test_public_statistics_show_the_hand_counted_figures(
         strict.screenshot(path='/tmp/statistics-chart.png')
     finally:
         context.close()
+
+
+def national_period(kind, year):
+    "The national defaults of the reporting periods (period.py)."
+    import datetime as dt
+    end = dt.date(year, 6, 14) if kind == 'semester' \
+        else dt.date(year, 12, 14)
+    return dt.date(year - 1, 12, 15), end
+
+
+def test_periods_offered_around_the_reporting_days(monkeypatch):
+    "R-REP-1, R-REP-2: the periods of /thong-ke: the reporting year to date from 15 December, the last complete six-monthly (15/12 → 14/06) and annual (15/12 → 14/12) periods, twelve months the current one to date"
+    import datetime as dt
+    from gov_report import public
+    monkeypatch.setattr(public, 'reporting_period', national_period)
+    D = dt.date
+
+    def spans(today):
+        return {p.key: (p.start, p.end) for p in public.periods(today)}
+    on_14_june = spans(D(2026, 6, 14))
+    assert on_14_june['nam'] == (D(2025, 12, 15), D(2026, 6, 14))
+    # The six months end that day: not complete yet.
+    assert on_14_june['6-thang'] == (D(2024, 12, 15), D(2025, 6, 14))
+    assert on_14_june['ca-nam'] == (D(2024, 12, 15), D(2025, 12, 14))
+    assert spans(D(2026, 6, 15))['6-thang'] == (
+        D(2025, 12, 15), D(2026, 6, 14))
+    on_15_december = spans(D(2026, 12, 15))
+    assert on_15_december['nam'] == (D(2026, 12, 15), D(2026, 12, 15))
+    assert on_15_december['ca-nam'] == (D(2025, 12, 15), D(2026, 12, 14))
+    months = public.months(D(2026, 3, 9))
+    assert [m.key for m in months][:2] == ['2025-04', '2025-05']
+    assert (months[-1].key, months[-1].start, months[-1].end) == (
+        '2026-03', D(2026, 3, 1), D(2026, 3, 9))
+    assert (months[-2].start, months[-2].end) == (
+        D(2026, 2, 1), D(2026, 2, 28))
+    assert len(months) == 12
