@@ -27,6 +27,8 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
+from gov_agency.l10n import format_datetime_utc
+
 from . import trust
 from .exceptions import SignatureAccessError, SignatureError
 from .signing import (
@@ -256,7 +258,9 @@ class DossierDocument(metaclass=PoolMeta):
                 # certificate signs (not the desk that received).
                 agency = signer_name(signer) or dossier.agency.name
                 signed = sign_pdf(bytes(document.data), agency, code,
-                    verify_link(token), signer=signer)
+                    verify_link(token), signer=signer,
+                    signed_at=format_datetime_utc(
+                        Dossier._now(), dossier.agency))
             except SigningError as error:
                 logger.warning("signing refused: %s", error)
                 raise SignatureError(gettext(

@@ -29,10 +29,16 @@ configuration):
 ``stamp_font``
     a TrueType font with Vietnamese glyphs (DejaVu Sans by default).
 """
+import datetime as dt
+import functools
 import importlib
 import io
+import os
+import tempfile
 from pathlib import Path
 
+from fontTools.ttLib import TTFont
+from fontTools.ttLib.scaleUpem import scale_upem
 from pyhanko import stamp
 from pyhanko.pdf_utils import text
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
@@ -118,21 +124,46 @@ def signer_name(signer):
         or subject.get('common_name') or '')
 
 
+STAMP_FONT_SIZE = 7
+
+
+@functools.lru_cache(maxsize=4)
+def _font_at_1000_units(font_path):
+    """A copy of the font drawn at 1000 units per em, in a temporary file.
+    pyHanko writes the glyph widths (/W) in the font's own units as if
+    they were thousandths of an em: a font at 2048 units (DejaVu Sans,
+    Liberation) comes out with its letters spread apart and its lines
+    running off the stamp."""
+    font = TTFont(font_path)
+    if font['head'].unitsPerEm == 1000:
+        return font_path
+    scale_upem(font, 1000)
+    handle, path = tempfile.mkstemp(prefix='gov-signature-', suffix='.ttf')
+    with os.fdopen(handle, 'wb') as file:
+        font.save(file)
+    return path
+
+
 def _stamp_style(font_path):
-    font = GlyphAccumulatorFactory(font_path)
+    # The glyphs are laid out at the factory's size: it must be the text
+    # box's, or each line after the first drifts to the right.
+    font = GlyphAccumulatorFactory(_font_at_1000_units(font_path),
+        font_size=STAMP_FONT_SIZE)
     return stamp.QRStampStyle(
-        stamp_text=('%(agency)s\nKý số lúc: %(ts)s\nMã kết quả: %(code)s\n'
-            'Xác thực: %(url)s'),
+        stamp_text=('%(agency)s\nKý số lúc: %(signed_at)s\n'
+            'Mã kết quả: %(code)s\nXác thực: %(url)s'),
         timestamp_format='%d/%m/%Y %H:%M:%S %z',
-        text_box_style=text.TextBoxStyle(font=font, font_size=7,
-            leading=9),
+        text_box_style=text.TextBoxStyle(font=font,
+            font_size=STAMP_FONT_SIZE, leading=9),
         border_width=1, background=None)
 
 
 def sign_pdf(data, agency, result_code, verify_url, signer=None,
-        reason=None, location=None):
+        reason=None, location=None, signed_at=None):
     """data signed by signer (default: the configured one), as new bytes:
-    an incremental update adding the agency's visible signature."""
+    an incremental update adding the agency's visible signature. signed_at
+    is the signing time as the stamp prints it (the agency's local time;
+    UTC when not given)."""
     signer = signer or configured_signer()
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     timestamper = None
@@ -149,8 +180,12 @@ def sign_pdf(data, agency, result_code, verify_url, signer=None,
         new_field_spec=fields.SigFieldSpec(
             sig_field_name=FIELD_NAME, on_page=0, box=STAMP_BOX))
     out = io.BytesIO()
+    if signed_at is None:
+        signed_at = dt.datetime.now(dt.timezone.utc).strftime(
+            '%H:%M %d/%m/%Y UTC')
     pdf_signer.sign_pdf(writer, output=out, appearance_text_params={
-            'url': verify_url, 'agency': agency, 'code': result_code})
+            'url': verify_url, 'agency': agency, 'code': result_code,
+            'signed_at': signed_at})
     return out.getvalue()
 
 

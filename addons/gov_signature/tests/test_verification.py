@@ -3,10 +3,13 @@
 # copyright notices and license terms.
 """The verdicts of verification.py on PDFs signed at test time with a test
 PKI: no database, pyHanko and its validator only."""
+import io
 import logging
 import shutil
 import tempfile
 import unittest
+
+from pypdf import PdfReader
 
 from gov_signature import signing, verification
 
@@ -53,6 +56,21 @@ class VerificationTestCase(unittest.TestCase):
         report = self.verify(data)
         self.assertEqual(report.verdict, 'valid')
         self.assertEqual(report.first.signer, "UBND huyện A")
+
+    def test_agency_stamp_text_is_laid_out_in_thousandths_of_an_em(self):
+        """R-RES-3: the stamp's Vietnamese text keeps its letters together:
+        every glyph width of the embedded font is at most one em (DejaVu
+        Sans's own units, 2048 per em, spread the letters and ran the
+        lines off the stamp)."""
+        page = PdfReader(io.BytesIO(self.agency_signed())).pages[0]
+        annotation, = [a.get_object() for a in page['/Annots']]
+        appearance = annotation['/AP']['/N'].get_object()
+        font, = appearance['/Resources']['/Font'].values()
+        cid_font = font.get_object()['/DescendantFonts'][0].get_object()
+        widths = [w for item in cid_font['/W'] if isinstance(item, list)
+            for w in item]
+        self.assertTrue(widths)
+        self.assertLessEqual(max(widths), 1000)
 
     def test_untrusted_root(self):
         "R-SEC-3: intact but issued by an unknown CA: valid, untrusted root"
