@@ -39,6 +39,20 @@ TIE_BREAKERS = ['progress', 'satisfaction']
 REPORT_DIR = os.path.join(os.path.dirname(__file__), 'report')
 
 
+# A tie note names at most this many agencies (a dozen agencies without
+# any dossier share a rank and would fill the council's page).
+TIE_NAMES = 3
+
+
+def tie_names(rows):
+    names = [o['name'] for o in rows]
+    if len(names) <= TIE_NAMES:
+        return ', '.join(names)
+    return gettext('gov_report.msg_ranking_tie_others', LANGUAGE,
+        agencies=', '.join(names[:TIE_NAMES]),
+        count=len(names) - TIE_NAMES)
+
+
 def rank_key(line):
     return (line['total'], *(line[g] for g in TIE_BREAKERS))
 
@@ -64,11 +78,11 @@ def rank(rows):
             row['tie_note'] = ''
             continue
         shared = [o for o in same_total if rank_key(o) == rank_key(row)]
-        names = ', '.join(o['name'] for o in same_total)
+        names = tie_names(same_total)
         if shared:
             row['tie_note'] = gettext(
                 'gov_report.msg_ranking_tie_shared', LANGUAGE,
-                agencies=', '.join(o['name'] for o in shared),
+                agencies=tie_names(shared),
                 rank=row['rank'])
         else:
             row['tie_note'] = gettext(

@@ -331,6 +331,20 @@ class QualityTestCase(ModuleDossierTestCase):
         self.assertNotEqual(notes['Z'], notes['X'])
 
     @with_transaction()
+    def test_tie_note_names_three_agencies_and_counts_the_rest(self):
+        """R-REP-3: six agencies sharing a rank: each note names three of
+        the other five and counts the two left"""
+        names = ['Agency-%s' % i for i in range(1, 7)]
+        rows = rank([{'name': n, 'code': n, 'total': D(5),
+                    'progress': D(0), 'satisfaction': D(0)}
+                for n in names])
+        note = {r['name']: r['tie_note'] for r in rows}['Agency-1']
+        self.assertIn('Agency-2, Agency-3, Agency-4', note)
+        self.assertNotIn('Agency-5', note)
+        self.assertNotIn('Agency-6', note)
+        self.assertIn(' 2 ', note)
+
+    @with_transaction()
     def test_ranking_and_pdf(self):
         """R-REP-3: the agencies under the province ranked by their total
         (A 45.85 with CK1 entered, B 23.00, the tax department and the
