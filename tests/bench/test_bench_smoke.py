@@ -43,8 +43,11 @@ def test_bench_smoke(live_server, tmp_path):
 
     figures = report['figures']
     http = ['empty', 'transaction', 'lookup', 'catalogue', 'inbox',
-        'submission']
-    assert set(figures) == set(http) | {'statistics', 'sql'}
+        'submission', 'statistics_page']
+    # statistics: the raw query; figures and annual_xlsx: gov_report's
+    # computation and export, in process.
+    assert set(figures) == set(http) | {
+        'statistics', 'sql', 'figures', 'annual_xlsx'}
     for name, figure in figures.items():
         assert figure['requests'] > 0, name
         assert figure['errors'] == 0, (name, figure['error_kinds'])
@@ -60,9 +63,12 @@ def test_bench_smoke(live_server, tmp_path):
         assert figures[name]['throughput_vs_empty'] > 0, name
         assert figures[name]['p50_vs_sql'] > 0, name
     assert figures['statistics']['p50_vs_sql'] > 0
+    assert figures['statistics_page']['queries_mean'] is not None
+    assert figures['statistics_page']['throughput_vs_empty'] > 0
     assert figures['lookup']['throughput_vs_transaction'] > 0
     assert set(report['targets']) == {
-        'lookup', 'inbox', 'submission', 'statistics'}
+        'lookup', 'inbox', 'submission', 'statistics', 'statistics_page',
+        'figures', 'annual_xlsx'}
     assert report['details']['statistics']['province_total']
     assert (tmp_path / 'latest.json').exists()
     assert list(tmp_path.glob('run-*/server.log'))
