@@ -7,8 +7,9 @@ R-SUB-2, R-RES-3).
 - Every file gets its SHA-256 when stored, written in the dossier's
   append-only history (event ``file_stored``); a PDF's signatures are
   verified then (verification.py) and their verdict kept on the file.
-- The agency signs an electronic result (``sign``): the head of unit — or
-  whoever the procedure's last approval step names — signs it from sao;
+- The agency signs an electronic result (``sign``): the head of unit or
+  the agency leader signs it from sao (the button's groups, which the
+  administrators can change in the buttons' settings);
   the signed PDF replaces the draft, gets its result code
   ``<dossier code>-KQ<n>`` and a verification token (the QR), and its new
   SHA-256 goes into the history (event ``result_signed``).
@@ -46,6 +47,10 @@ SERVER_FIELDS = {'sha256', 'signature_verdict', 'signature_signer',
     'signature_count', 'signature_detail', 'result_code', 'signed_by',
     'signed_date', 'verify_token', 'integrity_failed', 'revoked_date',
     'revoked_by', 'revoked_reason'}
+# Set by preprocess_values from the file itself.
+COMPUTED_FIELDS = {'sha256', 'signature_verdict', 'signature_signer',
+    'signature_organization', 'signature_issuer', 'signature_time',
+    'signature_count', 'signature_detail'}
 _SIGNED = Eval('result_code')
 
 
@@ -147,8 +152,12 @@ class DossierDocument(metaclass=PoolMeta):
         if external and mode == 'write' and set(values) & SERVER_FIELDS:
             raise SignatureAccessError(gettext(
                     'gov_signature.msg_server_field'))
+        # On create, the fingerprint and verdict are computed from the
+        # file (preprocess_values); the others are the signing's and the
+        # integrity check's alone.
         if external and mode == 'create' and any(
-                d.result_code or d.verify_token for d in documents):
+                getattr(d, f, None) for d in documents
+                for f in SERVER_FIELDS - COMPUTED_FIELDS):
             raise SignatureAccessError(gettext(
                     'gov_signature.msg_server_field'))
         if mode == 'delete':
@@ -162,7 +171,8 @@ class DossierDocument(metaclass=PoolMeta):
     @classmethod
     def on_modification(cls, mode, documents, field_names=None):
         super().on_modification(mode, documents, field_names=field_names)
-        if mode == 'create':
+        if mode == 'create' or (mode == 'write' and field_names
+                and 'data' in field_names):
             cls._record_hashes(documents, FILE_STORED)
 
     @classmethod
@@ -199,29 +209,15 @@ class DossierDocument(metaclass=PoolMeta):
 
     # ---------------------------------------------------------- signing
     @classmethod
-    def _check_signer(cls, document):
-        """The user signs for the agency: a head of unit or leader, or one
-        of the role the procedure's last approval step names."""
-        pool = Pool()
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        if not Transaction().check_access:
-            return
-        groups = set(User.get_groups())
-        allowed = {ModelData.get_id('gov_agency', g)
-            for g in ('group_unit_head', 'group_leader')}
-        approvals = [s for s in document.dossier.procedure.steps
-            if s.kind == 'approve' and s.group]
-        if approvals:
-            allowed.add(approvals[-1].group.id)
-        if not groups & allowed:
-            raise SignatureAccessError(gettext(
-                    'gov_signature.msg_sign_not_allowed',
-                    dossier=document.dossier.rec_name))
-
-    @classmethod
     def next_result_code(cls, dossier):
-        codes = {d.result_code for d in dossier.documents if d.result_code}
+        """<dossier code>-KQ<n>, the first n free. The dossier is locked so
+        that two results of it signed at once get two numbers."""
+        pool = Pool()
+        pool.get('gov.dossier').lock([dossier])
+        codes = {d.result_code for d in cls.search([
+                    ('dossier', '=', dossier.id),
+                    ('result_code', '!=', None),
+                    ])}
         n = 1
         while f'{dossier.code}-KQ{n}' in codes:
             n += 1
@@ -245,7 +241,6 @@ class DossierDocument(metaclass=PoolMeta):
                         'gov_signature.msg_sign_state',
                         dossier=dossier.rec_name,
                         state=dossier.state_string))
-            cls._check_signer(document)
             if not is_pdf(bytes(document.data or b'')):
                 raise SignatureError(gettext(
                         'gov_signature.msg_sign_not_pdf',

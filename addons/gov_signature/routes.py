@@ -21,6 +21,7 @@ from pathlib import Path
 
 from trytond.pool import Pool
 
+from gov_dossier.forwarding import INTERNAL_DOCUMENT_KINDS
 from gov_portal.routes_lookup import rate_limit
 from gov_portal.web import ENV, PageError, add_template_folder, page
 
@@ -137,13 +138,14 @@ def verify(portal):
 def verify_token(portal, token):
     """The QR code of a signed result: its record and its stored file
     verified; a copy uploaded is compared with it."""
+    # Each visit verifies the stored file again: limited as the lookup is.
+    rate_limit(portal)
     document = _document_of_token(portal, token)
     record = record_view(document)
     stored = _stored_report(document)
     if portal.request.method == 'GET':
         return render_verify(portal, record=record, stored=stored,
             token=token)
-    rate_limit(portal)
     data, error = uploaded_pdf(portal)
     if error:
         return render_verify(portal, record=record, stored=stored,
@@ -165,6 +167,8 @@ def store_entries(portal):
     entries = []
     for dossier in dossiers:
         for document in dossier.documents:
+            if document.kind in INTERNAL_DOCUMENT_KINDS:
+                continue  # the officers' draft results
             if document.kind == 'result':
                 if document.result_code and dossier.state in {
                         'result_ready', 'done'}:

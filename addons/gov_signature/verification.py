@@ -74,6 +74,9 @@ class FileReport:
     verdict: str
     signatures: list = field(default_factory=list)
     detail: str = ''
+    # False when no revocation list was given nor fetching allowed: a
+    # "valid" signature's certificate may have been revoked since.
+    revocation_checked: bool = True
 
     @property
     def first(self):
@@ -139,6 +142,9 @@ def _validation_context(trust_roots, crls, allow_fetching, moment):
             else 'soft-fail'
     if moment is not None:
         kwargs['moment'] = moment
+        # Checked at a past time (the recorded or time-stamped signing):
+        # today's CRL tells whether the certificate was revoked by then.
+        kwargs['retroactive_revinfo'] = True
     return ValidationContext(**kwargs)
 
 
@@ -167,7 +173,8 @@ def verify_pdf(data, trust_roots=(), crls=(), allow_fetching=False,
     for embedded in signatures:
         reports.append(_verify_one(embedded, trust_roots, crls,
                 allow_fetching, moment))
-    return FileReport(worst(r.verdict for r in reports), reports)
+    return FileReport(worst(r.verdict for r in reports), reports,
+        revocation_checked=bool(crls) or bool(allow_fetching))
 
 
 def _verify_one(embedded, trust_roots, crls, allow_fetching, moment=None):
@@ -197,13 +204,20 @@ def _verify_one(embedded, trust_roots, crls, allow_fetching, moment=None):
         logger.info("signature not verifiable: %s", error)
         verdict, detail = 'broken', 'malformed signature'
         signing_time, timestamp = claimed, None
+    if verdict == 'valid' and not (crls or allow_fetching):
+        detail = 'revocation not checked: no CRL configured'
     report = SignatureReport(verdict=verdict, detail=detail,
         signing_time=_naive_utc(signing_time), timestamped=bool(timestamp),
         field_name=getattr(embedded, 'field_name', '') or '')
     if cert is not None:
-        report.signer = _name_part(cert.subject, 'common_name')
-        report.organization = _name_part(cert.subject, 'organization_name')
-        report.issuer = (_name_part(cert.issuer, 'common_name')
-            or _name_part(cert.issuer, 'organization_name'))
-        report.serial = format(cert.serial_number, 'X')
+        try:
+            report.signer = _name_part(cert.subject, 'common_name')
+            report.organization = _name_part(
+                cert.subject, 'organization_name')
+            report.issuer = (_name_part(cert.issuer, 'common_name')
+                or _name_part(cert.issuer, 'organization_name'))
+            report.serial = format(cert.serial_number, 'X')
+        except Exception:  # noqa: BLE001 — a malformed certificate
+            logger.info("certificate names not readable")
+            report.verdict, report.detail = 'broken', 'malformed certificate'
     return report

@@ -94,11 +94,11 @@ class Authority:
         self.revoked.append((cert.serial_number,
                 when or _now() - dt.timedelta(minutes=30)))
 
-    def crl(self):
-        "The CRL (DER) listing the revoked certificates."
+    def crl(self, issued=None):
+        "The CRL (DER) listing the revoked certificates, issued then."
         builder = (x509.CertificateRevocationListBuilder()
             .issuer_name(self.name)
-            .last_update(_now() - dt.timedelta(hours=2))
+            .last_update(issued or _now() - dt.timedelta(hours=2))
             .next_update(_now() + dt.timedelta(days=7))
             .add_extension(x509.CRLNumber(1), critical=False)
             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(

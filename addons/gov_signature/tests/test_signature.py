@@ -3,6 +3,7 @@
 # copyright notices and license terms.
 """Signed submissions, the agency's signature on results, the fingerprints
 in the history and the integrity check, in the database."""
+import datetime as dt
 import hashlib
 from pathlib import Path
 
@@ -270,11 +271,41 @@ class SignatureTestCase_(SignatureTestCase):
                         'signature_verdict': 'valid'})
             with self.assertRaises(SignatureAccessError):
                 Document.write([Document(document.id)], {'sha256': '0' * 64})
+            # Nor creates a file already "checked" or "annulled".
+            for forged in [{'integrity_failed': dt.datetime(2026, 1, 1)},
+                    {'revoked_date': dt.datetime(2026, 1, 1)}]:
+                with self.assertRaises(SignatureAccessError):
+                    Document.create([dict(forged, dossier=draft.id,
+                                kind='other', name='phu-luc.pdf',
+                                data=minimal_pdf())])
         dossier = self.processing(world)
         result = self.add_result(dossier)
         Document.sign([result])
         with self.assertRaises(SignatureAccessError):
             Document.delete([Document(result.id)])
+
+    @with_transaction()
+    def test_replaced_content_is_fingerprinted_again_in_the_history(self):
+        """R-SEC-1: a draft's file replaced by its owner gets a new SHA-256
+        and a new entry in the history, the old one stays"""
+        pool = Pool()
+        Document = pool.get('gov.dossier.document')
+        History = pool.get('gov.dossier.history')
+        world = make_world(result_type='electronic')
+        draft = make_dossier(world, channel='desk')
+        document, = draft.documents
+        new_data = minimal_pdf('Ban moi')
+        with as_user(world['receiver_a']):
+            Document.write([Document(document.id)], {'data': new_data})
+        reasons = [h.reason for h in History.search([
+                    ('dossier', '=', draft.id),
+                    ('event', '=', 'file_stored'),
+                    ])]
+        self.assertEqual(len(reasons), 2)
+        self.assertTrue(any(hashlib.sha256(new_data).hexdigest() in r
+                for r in reasons))
+        self.assertEqual(Document(document.id).sha256,
+            hashlib.sha256(new_data).hexdigest())
 
     @with_transaction()
     def test_integrity_check_reports_a_changed_file(self):

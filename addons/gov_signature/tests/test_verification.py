@@ -118,6 +118,32 @@ class VerificationTestCase(unittest.TestCase):
         self.assertEqual(self.verify(self.pki.signed('citizen'),
                 crls=[self.pki.root.crl()]).verdict, 'valid')
 
+    def test_crl_issued_after_the_recorded_signing_time(self):
+        """R-RES-3, R-SEC-3: a result checked at the signing time the server
+        recorded, against today's CRL (issued after it), stays valid; a
+        certificate revoked before that time is revoked"""
+        import datetime as dt
+        now = dt.datetime.now(dt.timezone.utc)
+        crls = [self.pki.root.crl(issued=now - dt.timedelta(minutes=1))]
+        signed_at = (now - dt.timedelta(minutes=20)).replace(tzinfo=None)
+        self.assertEqual(self.verify(self.pki.signed('citizen'), crls=crls,
+                moment=signed_at).verdict, 'valid')
+        self.assertEqual(self.verify(self.pki.signed('revoked'), crls=crls,
+                moment=now.replace(tzinfo=None)
+                - dt.timedelta(minutes=5)).verdict, 'revoked')
+
+    def test_valid_without_crl_says_revocation_was_not_checked(self):
+        """R-SEC-3: without a revocation list a valid signature is reported
+        with its revocation unchecked, with one it is checked"""
+        data = self.pki.signed('citizen')
+        report = self.verify(data)
+        self.assertEqual(report.verdict, 'valid')
+        self.assertFalse(report.revocation_checked)
+        self.assertIn('revocation not checked', report.first.detail)
+        checked = self.verify(data, crls=[self.pki.root.crl()])
+        self.assertTrue(checked.revocation_checked)
+        self.assertEqual(checked.first.detail, '')
+
     def test_unsigned_and_not_pdf(self):
         "R-SUB-2: a PDF without signature, and a non-PDF, are not signed"
         self.assertEqual(self.verify(minimal_pdf()).verdict, 'unsigned')
