@@ -154,6 +154,12 @@ def result_ready(database, code):
         Document = pool.get('gov.dossier.document')
         dossier, = Dossier.search([('code', '=', code)])
         Dossier.process([dossier])
+        # The officers' draft of the result, which the citizen never sees.
+        Document.create([{
+                    'dossier': dossier.id, 'kind': 'draft',
+                    'name': 'du-thao-noi-bo.pdf',
+                    'data': b'%PDF-1.4\n% du thao\n%%EOF\n',
+                    }])
         Document.create([{
                     'dossier': dossier.id, 'kind': 'result',
                     'name': 'giay-khai-sinh.pdf',

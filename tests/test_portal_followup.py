@@ -122,7 +122,8 @@ def test_receipt_pdf_once_received(portal):
 
 
 def test_electronic_result_downloaded(portal):
-    "R-RES-1: the signed electronic result is downloaded from the portal"
+    """R-RES-1, R-SEC-1: the signed electronic result is downloaded from
+    the portal; the officers' draft result is not"""
     import subprocess
     import sys
     citizen = Client(portal).register(
@@ -150,6 +151,12 @@ def test_electronic_result_downloaded(portal):
     assert status == 200 and content.startswith(b'%PDF-')
     assert 'giay-khai-sinh.pdf' in headers['Content-Disposition']
     status, _, _ = stranger.get(link)
+    assert status == 404
+    # The officers' draft of the result (made just before it) is neither
+    # listed nor served to her, even by its number.
+    assert 'du-thao-noi-bo.pdf' not in page
+    draft = link.rsplit('/', 1)[0] + '/%d' % (int(link.rsplit('/', 1)[1]) - 1)
+    status, _, _ = citizen.get(draft)
     assert status == 404
 
 

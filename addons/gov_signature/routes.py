@@ -21,7 +21,6 @@ from pathlib import Path
 
 from trytond.pool import Pool
 
-from gov_dossier.forwarding import INTERNAL_DOCUMENT_KINDS
 from gov_portal.routes_lookup import rate_limit
 from gov_portal.web import ENV, PageError, add_template_folder, page
 
@@ -167,8 +166,6 @@ def store_entries(portal):
     entries = []
     for dossier in dossiers:
         for document in dossier.documents:
-            if document.kind in INTERNAL_DOCUMENT_KINDS:
-                continue  # the officers' draft results
             if document.kind == 'result':
                 if document.result_code and dossier.state in {
                         'result_ready', 'done'}:
