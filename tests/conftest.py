@@ -130,6 +130,11 @@ def live_server(tmp_path_factory):
     # sandboxes), so that the tests know them; the server is configured
     # with them before it starts.
     parser.remove_option('gov', 'sandboxes')
+    # The public statistics are counted afresh: each test adds dossiers a
+    # cached answer would not show.
+    if not parser.has_section('gov_report'):
+        parser.add_section('gov_report')
+    parser.set('gov_report', 'public_cache_minutes', '0')
     if parser.has_section('gov_postal'):
         parser.remove_option('gov_postal', 'auto_advance')
     sandbox_log = open(tmp / 'sandboxes.log', 'wb')
