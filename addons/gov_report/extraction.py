@@ -16,7 +16,7 @@ from sql.aggregate import Min
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
-from trytond.model.exceptions import ValidationError
+from trytond.model.exceptions import AccessError, ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -25,6 +25,12 @@ from .figures import (
     AMOUNTS, FINE, LABELS, STORED, live, month_key, month_range, months)
 
 MONTH = re.compile(r'^\d{4}-(0[1-9]|1[0-2])$')
+
+
+# Days the monthly job waits after a month's end before storing it.
+SETTLE_DAYS = 7
+# Written by extract() only.
+SERVER_FIELDS = {'extracted_at', 'extracted_by', 'runs'}
 
 
 class Extraction(ModelSQL, ModelView):
@@ -63,6 +69,18 @@ class Extraction(ModelSQL, ModelView):
         return 0
 
     @classmethod
+    def check_modification(cls, mode, extractions, values=None,
+            external=False):
+        super().check_modification(
+            mode, extractions, values=values, external=external)
+        # A month marked extracted without its facts would read as zeros.
+        if external and (set(values or {}) & SERVER_FIELDS or (
+                    mode == 'create' and any(
+                        getattr(e, f, None) for e in extractions
+                        for f in SERVER_FIELDS - {'runs'}))):
+            raise AccessError(gettext('gov_report.msg_report_server_field'))
+
+    @classmethod
     def validate_fields(cls, records, field_names):
         super().validate_fields(records, field_names)
         if field_names and 'month' not in field_names:
@@ -87,6 +105,15 @@ class Extraction(ModelSQL, ModelView):
         "The last month whose last local day is before today."
         today = Pool().get('gov.dossier')._today()
         return month_key(today.replace(day=1) - dt.timedelta(days=1))
+
+    @classmethod
+    def last_settled_month(cls):
+        """The last month closed SETTLE_DAYS ago: an online dossier counts
+        as received on the day it was submitted, which the desk confirms
+        a few days later; the job waits for them."""
+        today = Pool().get('gov.dossier')._today()
+        day = today - dt.timedelta(days=SETTLE_DAYS)
+        return month_key(day.replace(day=1) - dt.timedelta(days=1))
 
     @classmethod
     @ModelView.button
@@ -127,8 +154,9 @@ class Extraction(ModelSQL, ModelView):
 
     @classmethod
     def extract_closed_months(cls):
-        """Monthly (cron): extract every closed month not extracted yet,
-        from the month of the first dossier received."""
+        """Monthly (cron, on the 8th): extract every month settled
+        (last_settled_month) not extracted yet, from the month of the first
+        dossier received."""
         Dossier = Pool().get('gov.dossier')
         dossier = Dossier.__table__()
         cursor = Transaction().connection.cursor()
@@ -138,7 +166,7 @@ class Extraction(ModelSQL, ModelView):
             return []
         if isinstance(first, str):
             first = dt.datetime.fromisoformat(first)
-        last = cls.last_closed_month()
+        last = cls.last_settled_month()
         done = {e.month: e for e in cls.search([])}
         start = first.date().replace(day=1)
         end = month_range(last)[1]

@@ -37,6 +37,9 @@ from . import figures as figures_module
 from .period import KINDS, default_period
 from .statutory_layout import FORM, figure_names
 
+# Written by export() and close() only.
+SERVER_FIELDS = {'state', 'closed_by', 'closed_date', 'snapshot', 'xlsx',
+    'xlsx_name', 'pdf', 'pdf_name'}
 SCOPES = [
     ('agency', "Agency"),
     ('province', "Province (Consolidated)"),
@@ -156,6 +159,16 @@ class StatutoryReport(Workflow, ModelSQL, ModelView):
     def check_modification(cls, mode, reports, values=None, external=False):
         super().check_modification(
             mode, reports, values=values, external=external)
+        # The client shows them read-only; the server keeps it so: only
+        # export() and close() write them (without the access check).
+        if external and (set(values or {}) & SERVER_FIELDS or (
+                    mode == 'create' and any(
+                        getattr(r, f, None) for r in reports
+                        for f in SERVER_FIELDS - {'state'}))):
+            raise AccessError(gettext('gov_report.msg_report_server_field'))
+        if external and mode == 'create' and any(
+                r.state != 'draft' for r in reports):
+            raise AccessError(gettext('gov_report.msg_report_server_field'))
         if mode in {'write', 'delete'}:
             for report in reports:
                 if report.state == 'closed':
@@ -303,7 +316,9 @@ class StatutoryReport(Workflow, ModelSQL, ModelView):
             if report.state == 'closed':
                 report.check_read([report])
                 continue
-            xlsx, pdf = report.to_xlsx(), report.to_pdf()
+            from .statutory_export import to_pdf, to_xlsx
+            values = report.values()  # once for both files
+            xlsx, pdf = to_xlsx(values), to_pdf(values)
             # Written as root: the preview is not a change of the report.
             with without_check_access():
                 cls.write([cls(report.id)], {

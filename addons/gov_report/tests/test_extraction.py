@@ -4,14 +4,14 @@
 """The monthly extraction: closed months read their stored facts."""
 import datetime as dt
 
-from trytond.model.exceptions import ValidationError
+from trytond.model.exceptions import AccessError, ValidationError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 
 from gov_dossier.tests.dossier_fixtures import (
-    as_user, at, local, make_world)
+    as_user, at, local, make_dossier, make_world, reload)
 from gov_report.figures import compute, live
-from gov_report.tests.tools import JUNE, ReportTestCase, june
+from gov_report.tests.tools import JUNE, ReportTestCase, june, received
 
 
 def late_in(rows):
@@ -82,6 +82,22 @@ class ExtractionTestCase(ReportTestCase):
             Extraction.create([{'month': '2026-7'}])
 
     @with_transaction()
+    def test_month_not_marked_extracted_by_hand(self):
+        """R-REP-4, R-SEC-1: the provincial office creates a month but
+        cannot mark it extracted (it would read as zeros)"""
+        Extraction = Pool().get('gov.report.extraction')
+        world = make_world()
+        with as_user(world['admin_p']):
+            with self.assertRaises(AccessError):
+                Extraction.create([{'month': '2026-05',
+                            'extracted_at': dt.datetime(2026, 6, 2)}])
+            extraction, = Extraction.create([{'month': '2026-04'}])
+            with self.assertRaises(AccessError):
+                Extraction.write([extraction], {
+                        'extracted_at': dt.datetime(2026, 6, 2)})
+        self.assertIsNone(Extraction(extraction.id).extracted_at)
+
+    @with_transaction()
     def test_carried_over_from_extracted_month(self):
         """A period whose first month is extracted takes its carried-over
         figure from the fact; its last month's in progress figures from the
@@ -98,3 +114,26 @@ class ExtractionTestCase(ReportTestCase):
         self.assertEqual(total['in_progress_overdue'], 5)
         self.assertEqual(total['in_progress_on_time'], 0)
         self.assertEqual(total['received'], 10)
+
+    @with_transaction()
+    def test_month_waits_for_the_receptions_of_its_last_days(self):
+        """R-REP-4: an online dossier submitted on 29 June and received on
+        2 July counts in June; the job stores June only after seven days,
+        with it"""
+        pool = Pool()
+        Dossier = pool.get('gov.dossier')
+        Extraction = pool.get('gov.report.extraction')
+        world = make_world()
+        received(world, (2026, 5, 20, 9))
+        dossier = make_dossier(world, channel='online')
+        with at(local(2026, 6, 29, 9)):
+            Dossier.submit([dossier])
+        with at(local(2026, 7, 1, 9)):
+            self.assertNotIn('2026-06',
+                [e.month for e in Extraction.extract_closed_months()])
+        with at(local(2026, 7, 2, 9)):
+            Dossier.receive([reload(dossier)])
+        with at(local(2026, 7, 8, 9)):
+            self.assertIn('2026-06',
+                [e.month for e in Extraction.extract_closed_months()])
+        self.assertEqual(compute(*JUNE, by=())[()]['received'], 1)

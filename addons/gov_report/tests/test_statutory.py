@@ -197,6 +197,31 @@ class StatutoryTestCase_(StatutoryTestCase):
                 Report.delete([report])
 
     @with_transaction()
+    def test_nobody_forges_a_closed_report(self):
+        """R-REP-2, R-SEC-1: the state, the frozen figures, the files and
+        who closed are the server's: a leader writing or creating them
+        through RPC is refused, and the draft stays a draft"""
+        pool = Pool()
+        Report = pool.get('gov.report.statutory')
+        world = make_world()
+        report = new_report(world)
+        forged = {'state': 'closed', 'snapshot': '{"rows": []}',
+            'xlsx': b'forged', 'closed_by': world['admin_p'].id}
+        with as_user(world['leader_a']):
+            for name, value in forged.items():
+                with self.assertRaises(AccessError):
+                    Report.write([Report(report.id)], {name: value})
+            start, end = Report.period_of('semester', 2026)
+            with self.assertRaises(AccessError):
+                Report.create([{'scope': 'agency', 'agency': world['a'].id,
+                            'kind': 'semester', 'year': 2026,
+                            'start_date': start, 'end_date': end,
+                            'state': 'closed'}])
+        report = Report(report.id)
+        self.assertEqual(report.state, 'draft')
+        self.assertIsNone(report.xlsx)
+
+    @with_transaction()
     def test_export_button_and_copy(self):
         """R-REP-2: Export attaches the files of a draft (figures now);
         a copy of a closed report is a new draft without its frozen
