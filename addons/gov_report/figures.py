@@ -18,7 +18,7 @@ before T and not rejected or withdrawn before T:
 - resolved (resolved_early / _on_time / _late by timeliness): completed
   in [S, E);
 - in_progress_on_time / in_progress_overdue: open at E, the due date on
-  or after / before `end`;
+  or after / before `end` (suspended since before E and still: on time);
 - supplement_requested, rejected, withdrawn: dossiers with that event of
   their history in [S, E);
 - returned: result returned in [S, E);
@@ -381,6 +381,8 @@ def _dossier_counts(S, E, end, ids):
         dossier.received_date, dossier.completed_date,
         dossier.returned_date, dossier.timeliness, dossier.due_date,
         closed.date.as_('closed_date'),
+        Case((dossier.state == 'suspended', dossier.suspended_date),
+            else_=Null).as_('suspended_date'),
         where=where)
 
     def open_at(moment):
@@ -388,6 +390,11 @@ def _dossier_counts(S, E, end, ids):
             & ((inner.completed_date == Null)
                 | (inner.completed_date >= moment))
             & ((inner.closed_date == Null) | (inner.closed_date >= moment)))
+    def stopped_at(moment):
+        # Suspended (the clock stopped: Điều 19) since before moment and
+        # still: its due date moves when it resumes, it is not overdue.
+        return (inner.suspended_date != Null) & (
+            inner.suspended_date < moment)
     resolved = (inner.completed_date >= S) & (inner.completed_date < E)
     columns = {
         'carried_over': _count(open_at(S)),
@@ -398,8 +405,10 @@ def _dossier_counts(S, E, end, ids):
             resolved & (inner.timeliness == 'on_time')),
         'resolved_late': _count(resolved & (inner.timeliness == 'late')),
         'in_progress_on_time': _count(open_at(E)
-            & ((inner.due_date == Null) | (inner.due_date >= end))),
-        'in_progress_overdue': _count(open_at(E) & (inner.due_date < end)),
+            & ((inner.due_date == Null) | (inner.due_date >= end)
+                | stopped_at(E))),
+        'in_progress_overdue': _count(open_at(E) & (inner.due_date < end)
+            & ~stopped_at(E)),
         'returned': _count(
             (inner.returned_date >= S) & (inner.returned_date < E)),
         }
@@ -529,6 +538,9 @@ def dossier_domain(figure, start, end, agencies=None, subtree=True):
                         ('event', 'in', list(CLOSED_EVENTS)),
                         ('date', '>=', moment)])],
             ]
+    def stopped_at(moment):
+        return [('state', '=', 'suspended'),
+            ('suspended_date', '!=', None), ('suspended_date', '<', moment)]
     channels = {v: k for k, v in CHANNEL_FIGURES.items()}
     timeliness = {'resolved_early': 'early', 'resolved_on_time': 'on_time',
         'resolved_late': 'late'}
@@ -549,9 +561,12 @@ def dossier_domain(figure, start, end, agencies=None, subtree=True):
             ('timeliness', '=', timeliness[figure])]
     elif figure == 'in_progress_on_time':
         domain += open_at(E) + [['OR', ('due_date', '=', None),
-                ('due_date', '>=', end)]]
+                ('due_date', '>=', end), stopped_at(E)]]
     elif figure == 'in_progress_overdue':
-        domain += open_at(E) + [('due_date', '<', end)]
+        domain += open_at(E) + [('due_date', '<', end),
+            ['OR', ('state', '!=', 'suspended'),
+                ('suspended_date', '=', None),
+                ('suspended_date', '>=', E)]]
     elif figure in events:
         domain.append(('history', 'where', [
                     ('event', '=', events[figure])] + between('date')))

@@ -24,10 +24,11 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from . import figures
+from .public import local_today
 
 
 def _first_of_year():
-    return dt.date(dt.date.today().year, 1, 1)
+    return dt.date(local_today().year, 1, 1)
 
 
 class FigureContext(ModelView):
@@ -47,7 +48,7 @@ class FigureContext(ModelView):
 
     @staticmethod
     def default_to_date():
-        return Transaction().context.get('to_date') or dt.date.today()
+        return Transaction().context.get('to_date') or local_today()
 
     @staticmethod
     def default_unit():
@@ -81,7 +82,7 @@ class OfficerFigure(ModelSQL, ModelView):
         step = Step.__table__()
         context = Transaction().context
         from_date = context.get('from_date') or _first_of_year()
-        to_date = context.get('to_date') or dt.date.today()
+        to_date = context.get('to_date') or local_today()
         first, last = figures.bounds(from_date, to_date)
         # The steps of figures.py's unit_* figures, with the officer.
         where = ((step.state == 'done') & (step.kind != 'transfer')

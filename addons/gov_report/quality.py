@@ -26,6 +26,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
+from .public import local_today
 from .quality_indicator import METHODS
 
 # The leaders' rules read gov_agency's Eval('agencies'): their agencies and
@@ -205,7 +206,7 @@ class Assessment(ModelSQL, ModelView):
 
     @staticmethod
     def default_year():
-        return dt.date.today().year - 1
+        return local_today().year - 1
 
     @fields.depends('year', 'start_date', 'end_date')
     def on_change_year(self):

@@ -28,6 +28,7 @@ from trytond.transaction import Transaction, without_check_access
 
 from gov_agency.l10n import LANGUAGE, format_date, long_date, place_name
 
+from .public import local_today
 from .quality import GROUP_WEIGHTS, GROUPS, QualityError
 
 STATES = [
@@ -154,7 +155,7 @@ class Ranking(Workflow, ModelSQL, ModelView):
 
     @staticmethod
     def default_year():
-        return dt.date.today().year - 1
+        return local_today().year - 1
 
     @fields.depends('year', 'name')
     def on_change_year(self):
@@ -299,6 +300,6 @@ class RankingReport(Report):
         context['format_date'] = format_date
         context['long_date'] = long_date
         context['place'] = place_name()
-        context['today'] = dt.date.today()
+        context['today'] = local_today()
         context['weights'] = GROUP_WEIGHTS
         return context

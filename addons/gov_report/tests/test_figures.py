@@ -10,10 +10,10 @@ from unittest.mock import patch
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 
-from gov_dossier.tests.dossier_fixtures import local, make_world
+from gov_dossier.tests.dossier_fixtures import at, local, make_world, reload
 from gov_report.figures import (
     AMOUNTS, FIGURES, compute, dossier_domain, live)
-from gov_report.tests.tools import JUNE, ReportTestCase, june
+from gov_report.tests.tools import JUNE, ReportTestCase, june, received
 
 UNIT_FIGURES = ('unit_handled', 'unit_on_time', 'unit_late')
 
@@ -214,3 +214,28 @@ class FiguresTestCase(ReportTestCase):
             self.assertEqual(proc, procedure.id)
             self.assertEqual(field, procedure.field.id)
             self.assertEqual(sector, procedure.field.sector.id)
+
+    @with_transaction()
+    def test_suspended_dossier_is_not_overdue(self):
+        """R-REP-1, R-PROC-2: a dossier due 8 June, suspended on 5 June and
+        still suspended, is in progress on time in the first ten days of
+        June (its clock stopped), in the count and in the drill-down;
+        suspended only on 12 June, it was overdue on 10 June"""
+        pool = Pool()
+        Dossier = pool.get('gov.dossier')
+        world = make_world()
+        early = received(world, (2026, 6, 1, 9))
+        later = received(world, (2026, 6, 1, 9))
+        for dossier, day in [(early, 5), (later, 12)]:
+            with at(local(2026, 6, day, 9)):
+                Dossier.process([reload(dossier)])
+                Dossier.suspend([reload(dossier)], reason="Chờ xác minh")
+        days = (dt.date(2026, 6, 1), dt.date(2026, 6, 10))
+        total = compute(*days, by=())[()]
+        self.assertEqual(
+            (total['in_progress_on_time'], total['in_progress_overdue']),
+            (1, 1))
+        self.assertEqual(Dossier.search(
+                dossier_domain('in_progress_on_time', *days)), [early])
+        self.assertEqual(Dossier.search(
+                dossier_domain('in_progress_overdue', *days)), [later])
