@@ -551,3 +551,29 @@ def list_rows(sao):
             cells: [...r.querySelectorAll('td')].filter(
                 td => td.offsetParent !== null).map(
                 td => td.innerText.trim())}))""")
+
+
+def leader_signs_the_result(sao, code, name, text, author='chuyenvien'):
+    """The specialist (author) attaches the result (a PDF) and the leader
+    signs it for the agency (gov_signature's button *Ký số thay mặt cơ
+    quan*), both over sao's JSON-RPC as tests/test_portal_signature.py
+    does, with this run's test PKI in the server's signature folder: a
+    result the citizen receives online is approved only once signed."""
+    import base64
+    from gov_signature.tests.pki import minimal_pdf
+    from tests.test_portal_signature import install_test_pki
+    server = sao.server
+    install_test_pki(server)
+    session, _ = server.login(author, 'dvc@2026')
+    ids = server.rpc('model.gov.dossier.search',
+        [[('code', '=', code)], 0, None, None, {}], session=session)['result']
+    data = {'__class__': 'bytes',
+        'base64': base64.b64encode(minimal_pdf(text)).decode()}
+    created = server.rpc('model.gov.dossier.document.create', [[{
+                    'dossier': ids[0], 'kind': 'result', 'name': name,
+                    'data': data}], {}], session=session)
+    assert 'error' not in created, created
+    session, _ = server.login(sao.login_name, 'dvc@2026')
+    signed = server.rpc('model.gov.dossier.document.sign',
+        [created['result'], {}], session=session)
+    assert 'error' not in signed, signed

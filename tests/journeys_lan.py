@@ -4,7 +4,8 @@ import datetime as dt
 import re
 
 from tests.journeys_helpers import (
-    DATE, WARD, Sao, fact, local, mail_text, new_page, page_qr_codes,
+    DATE, WARD, Sao, fact, leader_signs_the_result, local, mail_text,
+    new_page, page_qr_codes,
     parse_date, pdf_scan, png_photo, text, vietnam_today)
 
 
@@ -273,6 +274,8 @@ def officers_resolve(browser, server, shot, code):
         assert 'Kính trình lãnh đạo ký' in sao.value('previous_opinion')
         assert 'du-thao-giay-khai-sinh.pdf' in sao.page.inner_text('body')
         sao.shot('leader-reads-opinion')
+        leader_signs_the_result(sao, code, 'giay-khai-sinh.pdf',
+            'Giay khai sinh cua Nguyen Minh An')
         sao.button('Phê duyệt')
         sao.wait_value('state', 'Có kết quả')
         sao.shot('leader-approved-result-ready')

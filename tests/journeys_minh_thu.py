@@ -3,7 +3,8 @@ processing, the apology letter, approval."""
 import datetime as dt
 
 from tests.journeys_helpers import (
-    DATE, list_rows, pdf_qr_codes, pdf_scan, pdf_text, vietnam_today)
+    DATE, leader_signs_the_result, list_rows, pdf_qr_codes, pdf_scan,
+    pdf_text, vietnam_today)
 
 
 def deadlines_make_sense(sao, expect, who):
@@ -129,6 +130,7 @@ def leader_signs(sao, shot, code):
     sao.open_dossiers()
     sao.domain_tab('Đang xử lý')
     sao.open(code)
+    leader_signs_the_result(sao, code, 'ket-qua.pdf', 'Ket qua giai quyet')
     sao.button('Phê duyệt')
     sao.wait_value('state', 'Có kết quả')
     sao.notebook('Lịch sử xử lý')

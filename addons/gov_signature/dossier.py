@@ -4,10 +4,11 @@
 """The dossier and its signatures, through the workflow's extension point
 (R-RES-1, R-RES-3, R-SUB-2):
 
-- a dossier whose procedure promises a signed electronic result (result
-  type electronic, or paper and electronic) reaches ``result_ready`` by an
-  officer's action only with a signed result (``_result_ready`` before
-  the steps are closed, ``_check_event`` for any other way);
+- a dossier whose result is returned online (its return method, by
+  default online when the procedure's result is electronic only) reaches
+  ``result_ready`` by an officer's action only with a signed result
+  (``_result_ready`` before the steps are closed); a paper result handed
+  at the desk or by post carries the handwritten signature and seal;
 - a level-4 dossier (submitted online for a procedure whose service level
   offers online submission and result) without a validly signed
   component is flagged: the officer asks for the paper originals by post
@@ -80,8 +81,12 @@ class Dossier(metaclass=PoolMeta):
         return ', '.join(f'{k}: {v}' for k, v in sorted(counts.items()))
 
     def promises_signed_result(self):
+        """The citizen receives the result online: the signed electronic
+        document is what she gets (R-RES-1, level 4)."""
+        method = self.return_method or self._default_return_method()
         return bool(self.procedure
-            and self.procedure.result_type in SIGNED_RESULT_TYPES)
+            and self.procedure.result_type in SIGNED_RESULT_TYPES
+            and method == 'online')
 
     def signed_results(self):
         return [d for d in self.documents

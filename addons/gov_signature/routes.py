@@ -17,9 +17,12 @@
     she submitted, of all her dossiers, closed ones included, with their
     verdicts and download links (gov_portal's ``/ho-so/<code>/tep/<id>``).
 """
+import dataclasses
+import time
 from pathlib import Path
 
 from trytond.pool import Pool
+from trytond.transaction import Transaction
 
 from gov_portal.routes_lookup import rate_limit
 from gov_portal.web import ENV, PageError, add_template_folder, page
@@ -101,13 +104,27 @@ def _document_of_token(portal, token):
     return document
 
 
+# The QR page is public: the stored file's verification (the costly part)
+# is kept a few minutes per content, so that visits cannot keep the server
+# verifying the same file; its fingerprint is compared at each visit.
+_verified = {}
+VERIFIED_SECONDS = 300
+
+
 def _stored_report(document):
-    "The stored file verified again now, and whether it is unchanged."
+    "The stored file verified again, and whether it is unchanged."
     data = bytes(document.data or b'')
-    report = trust.verify(data, moment=document.signed_date)
-    intact = sha256(data) == document.sha256
-    if not intact:
-        report.verdict = 'broken'
+    digest = sha256(data)
+    key = (Transaction().database.name, document.id, digest)
+    now = time.monotonic()
+    expiry, report = _verified.get(key, (0, None))
+    if report is None or expiry < now:
+        report = trust.verify(data, moment=document.signed_date)
+        if len(_verified) > 1000:
+            _verified.clear()
+        _verified[key] = (now + VERIFIED_SECONDS, report)
+    if digest != document.sha256:
+        report = dataclasses.replace(report, verdict='broken')
     return report
 
 
@@ -137,14 +154,13 @@ def verify(portal):
 def verify_token(portal, token):
     """The QR code of a signed result: its record and its stored file
     verified; a copy uploaded is compared with it."""
-    # Each visit verifies the stored file again: limited as the lookup is.
-    rate_limit(portal)
     document = _document_of_token(portal, token)
     record = record_view(document)
     stored = _stored_report(document)
     if portal.request.method == 'GET':
         return render_verify(portal, record=record, stored=stored,
             token=token)
+    rate_limit(portal)
     data, error = uploaded_pdf(portal)
     if error:
         return render_verify(portal, record=record, stored=stored,

@@ -210,6 +210,27 @@ class SignatureTestCase_(SignatureTestCase):
             Document.revoke_result([result], reason="Lần nữa")
 
     @with_transaction()
+    def test_signature_required_when_the_result_is_received_online(self):
+        """R-RES-1, R-RES-3: a paper-and-electronic result handed at the
+        desk is approved unsigned; received online, it needs the agency's
+        signature"""
+        pool = Pool()
+        Dossier = pool.get('gov.dossier')
+        world = make_world(result_type='both')
+        at_desk = self.processing(world)
+        Dossier.write([at_desk], {'return_method': 'desk'})
+        with as_user(world['head_a']):
+            Dossier.approve([reload(at_desk)])
+        self.assertEqual(reload(at_desk).state, 'result_ready')
+        online = self.processing(world)
+        Dossier.write([online], {'return_method': 'online'})
+        self.add_result(online, minimal_pdf())
+        with self.assertRaises(UnsignedResultError):
+            with as_user(world['head_a']):
+                Dossier.approve([reload(online)])
+        self.assertEqual(reload(online).state, 'processing')
+
+    @with_transaction()
     def test_paper_result_needs_no_signature_nor_promises_one(self):
         "R-RES-1: a paper result is ready unsigned and nothing says signed"
         pool = Pool()
