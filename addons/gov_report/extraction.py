@@ -14,6 +14,7 @@ import re
 from sql import Null
 from sql.aggregate import Min
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.model.exceptions import AccessError, ValidationError
@@ -22,7 +23,8 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .figures import (
-    AMOUNTS, FINE, LABELS, STORED, live, month_key, month_range, months)
+    AMOUNTS, FINE, LABELS, STORED, half_range, live, month_key, month_range,
+    months)
 
 MONTH = re.compile(r'^\d{4}-(0[1-9]|1[0-2])$')
 
@@ -137,13 +139,14 @@ class Extraction(ModelSQL, ModelView):
         now = pool.get('gov.dossier')._now()
         for extraction in extractions:
             Fact.delete(Fact.search([('extraction', '=', extraction.id)]))
-            first, last = month_range(extraction.month)
             facts = []
-            for fine, values in live(first, last):
-                fact = dict(zip(FINE, fine), extraction=extraction.id,
-                    month=extraction.month)
-                fact.update({f: values[f] for f in STORED})
-                facts.append(fact)
+            for half in (1, 2):
+                first, last = half_range(extraction.month, half)
+                for fine, values in live(first, last):
+                    fact = dict(zip(FINE, fine), extraction=extraction.id,
+                        month=extraction.month, half=half)
+                    fact.update({f: values[f] for f in STORED})
+                    facts.append(fact)
             if facts:
                 Fact.create(facts)
             extraction.extracted_at = now
@@ -183,8 +186,9 @@ class Extraction(ModelSQL, ModelView):
 
 
 class Fact(ModelSQL, ModelView):
-    """The figures of one month for one agency, procedure (field, sector as
-    classified then), channel and unit, as extracted (R-REP-4)."""
+    """The figures of one half-month (before / from the 15th) for one
+    agency, procedure (field, sector as classified then), channel and unit,
+    as extracted (R-REP-4)."""
     __name__ = 'gov.report.fact'
     __string__ = "Report Fact"
 
@@ -192,6 +196,9 @@ class Fact(ModelSQL, ModelView):
         'gov.report.extraction', "Extraction", required=True,
         ondelete='CASCADE', readonly=True)
     month = fields.Char("Month", required=True, readonly=True)
+    half = fields.Integer("Half", required=True, readonly=True,
+        help="1: days 1 to 14 of the month; 2: from the 15th (the "
+        "reporting periods start on the 15th).")
     agency = fields.Many2One(
         'gov.agency', "Agency", readonly=True, ondelete='RESTRICT')
     procedure = fields.Many2One(
@@ -210,10 +217,29 @@ class Fact(ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_indexes.update({
                 Index(t, (t.month, Index.Equality()),
+                    (t.half, Index.Equality()),
                     (t.agency, Index.Equality())),
                 Index(t, (t.extraction, Index.Equality())),
                 })
-        cls._order = [('month', 'DESC'), ('id', 'ASC')]
+        cls._order = [('month', 'DESC'), ('half', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def __register__(cls, module):
+        pool = Pool()
+        Extraction = pool.get('gov.report.extraction')
+        TableHandler = backend.TableHandler
+        whole_months = (TableHandler.table_exist(cls._table)
+            and not cls.__table_handler__(module).column_exist('half'))
+        super().__register__(module)
+        if whole_months:
+            # Facts of whole months (before the halves): the months are
+            # extracted again by the next run of the monthly job.
+            cursor = Transaction().connection.cursor()
+            table = cls.__table__()
+            extraction = Extraction.__table__()
+            cursor.execute(*table.delete())
+            cursor.execute(*extraction.update(
+                    [extraction.extracted_at], [Null]))
 
 
 def _figure_field(name):

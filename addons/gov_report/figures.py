@@ -31,10 +31,11 @@ before T and not rejected or withdrawn before T:
 - online_share: received_online / received in percent (2 decimals).
 
 compute() reads the facts stored by the monthly extraction
-(extraction.py) for the closed months it covers entirely, and the
-dossiers themselves for the rest. Stocks (carried_over, in_progress_*)
-are those of the first / last month of the period; the other figures are
-sums over the months.
+(extraction.py) for the half-months of closed months it covers entirely
+(a month is stored in two halves cut at the 15th, the day the reporting
+periods start), and the dossiers themselves for the rest. Stocks
+(carried_over, in_progress_*) are those of the first / last half-month of
+the period; the other figures are sums over the half-months.
 """
 import datetime as dt
 from collections import defaultdict
@@ -109,6 +110,10 @@ AMOUNTS = ('fees_collected',)
 STORED = tuple(f for f in FIGURES if f not in DERIVED)
 KEYS = ('agency', 'procedure', 'field', 'sector', 'month', 'channel',
     'unit')
+# The day a month's second half starts: the statutory reporting periods
+# run from the 15th to the 14th (period.py), so that a closed period is
+# made of stored half-months only.
+HALF_DAY = 15
 # The finest rows: the facts' columns and the live query's groups.
 FINE = ('agency', 'procedure', 'field', 'sector', 'channel', 'unit')
 CHANNEL_FIGURES = {
@@ -161,6 +166,26 @@ def months(start, end):
         day = last + dt.timedelta(days=1)
 
 
+def half_range(month, half):
+    "The first and last days of the half (1 or 2) of month."
+    first, last = month_range(month)
+    middle = first.replace(day=HALF_DAY)
+    if half == 1:
+        return first, middle - dt.timedelta(days=1)
+    return middle, last
+
+
+def halves(start, end):
+    """The (month, half, first day, last day) of [start, end], cut to the
+    period."""
+    for month, first, last in months(start, end):
+        for half in (1, 2):
+            low, high = half_range(month, half)
+            low, high = max(low, first), min(high, last)
+            if low <= high:
+                yield month, half, low, high
+
+
 def agency_ids(agencies, subtree=True):
     "None for the whole province, else the ids (with their sub-units)."
     if agencies is None:
@@ -192,33 +217,36 @@ def compute(start, end, agencies=None, by=('agency',), subtree=True,
     ids = agency_ids(agencies, subtree)
     extracted = extracted_months()
     segments = []
-    for month, first, last in months(start, end):
-        stored = (month_range(month) == (first, last)
+    for month, half, first, last in halves(start, end):
+        stored = (half_range(month, half) == (first, last)
             and month in extracted)
         if (not stored and segments and not segments[-1][0]
-                and 'month' not in by):
+                and ('month' not in by or segments[-1][1] == month)):
             # Consecutive live days are counted in one query: their
             # stocks are those of the first and last day.
-            segments[-1][3] = last
+            segments[-1][4] = last
         else:
-            segments.append([stored, month, first, last])
+            segments.append([stored, month, half, first, last])
     result = defaultdict(empty)
-    for index, (stored, month, first, last) in enumerate(segments):
+    for index, (stored, month, half, first, last) in enumerate(segments):
         if stored:
-            rows = read_facts(month, ids, by, filters)
+            rows = read_facts(month, half, ids, by, filters)
         else:
             rows = [(fine, values) for fine, values in live(first, last, ids)
                 if not filters or all(dict(zip(FINE, fine)).get(k) == v
                     for k, v in filters.items())]
-        opening = index == 0
-        closing = index == len(segments) - 1
+        # Stocks at the period's start and end; per month with 'month'.
+        opening = index == 0 or (
+            'month' in by and segments[index - 1][1] != month)
+        closing = index == len(segments) - 1 or (
+            'month' in by and segments[index + 1][1] != month)
         for fine, values in rows:
             key = _key(fine, month, by)
             total = result[key]
             for name, value in values.items():
-                if name in OPENING and not (opening or 'month' in by):
+                if name in OPENING and not opening:
                     continue
-                if name in CLOSING and not (closing or 'month' in by):
+                if name in CLOSING and not closing:
                     continue
                 total[name] += value
     for values in result.values():
@@ -253,13 +281,13 @@ def extracted_months():
     return Extraction.extracted_months()
 
 
-def read_facts(month, ids, by=FINE, filters=None):
-    """The stored facts of month, summed in SQL by the keys of `by`:
-    [(fine key, {figure: value})], the keys not grouped left None."""
+def read_facts(month, half, ids, by=FINE, filters=None):
+    """The stored facts of the half of month, summed in SQL by the keys of
+    `by`: [(fine key, {figure: value})], the keys not grouped left None."""
     Fact = Pool().get('gov.report.fact')
     table = Fact.__table__()
     cursor = Transaction().connection.cursor()
-    where = table.month == month
+    where = (table.month == month) & (table.half == half)
     if ids is not None:
         where &= _in(table.agency, ids)
     for name, value in (filters or {}).items():

@@ -54,9 +54,9 @@ class ExtractionTestCase(ReportTestCase):
         Dossier.write([d['late']], {'timeliness': 'on_time'})
         self.assertEqual(late_in(live(*JUNE)), 1)
         self.assertEqual(compute(*JUNE, by=()), before)
-        # Half a month is not a closed month: counted live.
+        # A half-month cut by the period is counted live.
         self.assertEqual(
-            compute(JUNE[0], dt.date(2026, 6, 15), by=())[()][
+            compute(JUNE[0], dt.date(2026, 6, 12), by=())[()][
                 'resolved_late'], 1)
         june_extraction, = Extraction.search([('month', '=', '2026-06')])
         admin = world['admin_p']
@@ -68,6 +68,40 @@ class ExtractionTestCase(ReportTestCase):
         self.assertEqual(june_extraction.extracted_at,
             local(2026, 7, 11, 9))
         self.assertEqual(compute(*JUNE, by=())[()]['resolved_late'], 1)
+
+    @with_transaction()
+    def test_reporting_periods_from_the_15th_read_stored_halves(self):
+        """R-REP-2, R-REP-4: a month is stored in two halves cut at the
+        15th, so that periods running from the 15th to the 14th (the
+        reporting regime's) read stored facts only, stocks included: an
+        edit after the extraction changes none of them."""
+        pool = Pool()
+        Dossier = pool.get('gov.dossier')
+        Extraction = pool.get('gov.report.extraction')
+        Fact = pool.get('gov.report.fact')
+        world = make_world()
+        d = june(world)
+        periods = [(dt.date(2026, 5, 15), dt.date(2026, 6, 14)),
+            (dt.date(2026, 6, 15), JUNE[1]),
+            (JUNE[0], dt.date(2026, 6, 14))]
+        views = [dict(by=()), dict(by=('month',)), dict(by=('agency',))]
+        before = [compute(*p, **v) for p in periods for v in views]
+        with at(local(2026, 7, 10, 9)):
+            Extraction.extract_closed_months()
+        self.assertEqual({f.half for f in Fact.search([])}, {1, 2})
+        # In progress on 14 June: overdue (due 17 June) is on time.
+        first_half = compute(*periods[2], by=())[()]
+        self.assertEqual((first_half['in_progress_on_time'],
+                first_half['in_progress_overdue'],
+                first_half['carried_over']), (1, 0, 1))
+        Dossier.write([d['late']], {'timeliness': 'on_time'})
+        Dossier.write([d['overdue']], {'due_date': dt.date(2026, 6, 12)})
+        self.assertEqual(
+            [compute(*p, **v) for p in periods for v in views], before)
+        # Live, the edits show.
+        self.assertNotEqual(
+            compute(dt.date(2026, 6, 2), dt.date(2026, 6, 14), by=())[()][
+                'in_progress_overdue'], 0)
 
     @with_transaction()
     def test_open_month_refused(self):
