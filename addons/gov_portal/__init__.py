@@ -5,4 +5,6 @@ from . import routes  # noqa: F401  (registers the portal pages)
 from . import routes_account  # noqa: F401
 from . import routes_catalogue  # noqa: F401
 from . import routes_lookup  # noqa: F401
+from . import routes_embed  # noqa: F401
+from . import routes_sms  # noqa: F401
 from . import routes_dossier  # noqa: F401

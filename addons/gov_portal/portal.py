@@ -123,7 +123,9 @@ class LookupAttempt(ModelSQL):
             cls.purge(since - cls.window())
         # One statement, one round trip: the attempt is inserted only while
         # the address's attempts of the window are under the limit.
-        sql, params = sql_text('lookup_attempt', cls._hit_statement)
+        # Per model: the SMS lookup's attempts (sms_inbound.py) have
+        # their own table.
+        sql, params = sql_text(cls.__name__, cls._hit_statement)
         cursor.execute(sql, bind(params, ip_address=ip_address, since=since,
                 user=Transaction().user, limit=cls.limit()))
         return cursor.rowcount > 0

@@ -312,7 +312,9 @@ class Portal:
         headers = response.headers
         headers.setdefault('X-Content-Type-Options', 'nosniff')
         headers.setdefault('Referrer-Policy', 'same-origin')
-        headers.setdefault('X-Frame-Options', 'DENY')
+        # Only the embeddable lookup (routes_embed.py) may be framed.
+        if not getattr(response, 'embeddable', False):
+            headers.setdefault('X-Frame-Options', 'DENY')
         headers.setdefault('Content-Security-Policy',
             "default-src 'self'; img-src 'self' data:; "
             "style-src 'self'; script-src 'self'; frame-ancestors 'none'; "
