@@ -81,6 +81,7 @@ class AccessMatrixTestCase(unittest.TestCase):
             'web.user': ['password_hash', 'email_token',
                 'reset_password_token'],
             'res.user': ['password_hash', 'password_reset'],
+            'gov.api.key': ['key_hash'],
             }
         for label, _, ids in access_matrix.groups():
             with Transaction().set_context(_groups=ids):
