@@ -192,3 +192,30 @@ def run(name, make_client, clients, duration, warmup=0.0):
     result.elapsed = times.get('end', times['begin']) - (
         times['begin'] + warmup)
     return result
+
+
+def forwarded_for(rnd):
+    "A citizen's address, as nginx would pass it (num_proxies = 1)."
+    return (f'{rnd.randrange(1, 224)}.{rnd.randrange(256)}.'
+        f'{rnd.randrange(256)}.{rnd.randrange(1, 255)}')
+
+
+def warm(port, paths, workers, cheap_queries, rounds=20, settled=3):
+    """Each gunicorn worker keeps its own caches and starts empty: rounds
+    in which each path is asked three times per worker, concurrently,
+    until a whole round is answered with fewer than cheap_queries SQL
+    queries per request (from the caches) `settled` times in a row."""
+    from concurrent.futures import ThreadPoolExecutor
+    cached = 0
+    with ThreadPoolExecutor(3 * workers) as executor:
+        for _ in range(rounds):
+            answers = list(executor.map(
+                    lambda path: http(port, 'GET', path, timeout=3600),
+                    list(paths) * 3 * workers))
+            if all(a.status == 200 and (a.queries or 0) < cheap_queries
+                    for a in answers):
+                cached += 1
+                if cached >= settled:
+                    return
+            else:
+                cached = 0

@@ -25,7 +25,6 @@ import os
 import random
 import subprocess
 import sys
-import threading
 import time
 
 from bench import load
@@ -163,32 +162,11 @@ def timed_result(name, timings):
     return result
 
 
-def warm_statistics_page(port, workers, rounds=20, settled=3):
+def warm_statistics_page(port, workers):
     """Every worker computes the page's figures before anything is
-    measured (each gunicorn worker has its own cache): rounds of three
-    concurrent requests a worker, for each page, until a
-    whole round is answered from the cache (a few SQL queries, not the
-    computation's dozens) `settled` times in a row."""
-    for path in sorted(set(STATISTICS_PAGES)):
-        cached = 0
-        for _ in range(rounds):
-            answers = []
-
-            def get():
-                answers.append(load.http(port, 'GET', path, timeout=3600))
-            threads = [threading.Thread(target=get)
-                for _ in range(3 * workers)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            if all(a.status == 200 and (a.queries or 0) < CACHED_QUERIES
-                    for a in answers):
-                cached += 1
-                if cached >= settled:
-                    break
-            else:
-                cached = 0
+    measured (a few SQL queries from the cache, not the computation's
+    dozens)."""
+    load.warm(port, sorted(set(STATISTICS_PAGES)), workers, CACHED_QUERIES)
 
 
 def statistics_page_client(ctx):

@@ -4,8 +4,14 @@ bind = '127.0.0.1:8000'
 workers = 4          # about 2 per core; all state lives in PostgreSQL
 worker_class = 'sync'
 timeout = 120
-max_requests = 2000  # recycle workers to bound memory growth
-max_requests_jitter = 200
+# Recycle workers to bound memory growth, not more often: a new worker
+# starts with empty caches (trytond's listener empties them when it
+# connects) and renders the catalogue's cards and pages again, a few
+# seconds of CPU. At 2,000 requests the workers restarted every 10-15 s
+# under load and the procedure page ran 20 queries a request instead of 10
+# (bench/README.md).
+max_requests = 20000
+max_requests_jitter = 2000
 accesslog = '-'
 
 # Load the application — and the database's Pool (gov_server.wsgi) — once,

@@ -17,6 +17,7 @@ from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 
+from gov_procedure.catalogue_cards import CardsClearedMixin
 from gov_procedure.exceptions import ProcedureStateError
 
 from .exceptions import FeeValidationError
@@ -24,7 +25,7 @@ from .exceptions import FeeValidationError
 HUNDRED = Decimal(100)
 
 
-class FeeExemption(ModelSQL, ModelView):
+class FeeExemption(CardsClearedMixin, ModelSQL, ModelView):
     "An exemption or reduction of a fee of a procedure."
     __name__ = 'gov.procedure.fee.exemption'
     __string__ = "Fee Exemption"

@@ -6,13 +6,17 @@ import math
 import mimetypes
 from urllib.parse import urlencode
 
-from trytond.cache import Cache
+from markupsafe import Markup
+from sql.aggregate import Sum
+from sql.conditionals import Case
+
 from trytond.protocols.wrappers import Response
 from trytond.transaction import Transaction
 
 from gov_dossier.filename import content_disposition
+from gov_procedure.catalogue_cards import catalogue_cached, catalogue_cards
 
-from .web import PageError, page
+from .web import PageError, page, render_template
 
 PAGE_SIZE = 20
 FILTERS = ('sector', 'field', 'level', 'agency', 'service_level')
@@ -40,19 +44,11 @@ def published_procedure(pool, code):
     return procedures[0]
 
 
-_filter_cache = Cache('gov_portal.filter_options', duration=300)
-
-
 def filter_options(pool):
-    """The values of each filter that published procedures use (cached
-    five minutes per language: the catalogue changes rarely)."""
-    key = Transaction().language
-    cached = _filter_cache.get(key)
-    if cached is not None:
-        return cached
-    result = _filter_options(pool)
-    _filter_cache.set(key, result)
-    return result
+    """The values of each filter that published procedures use (kept
+    until the catalogue changes, like its cards)."""
+    return catalogue_cached('filter_options', None,
+        lambda: _filter_options(pool))
 
 
 def _filter_options(pool):
@@ -106,6 +102,8 @@ def catalogue(portal):
         procedures = Procedure.search(domain,
             offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE,
             order=[('name', 'ASC'), ('id', 'ASC')])
+    cards = catalogue_cards([p.id for p in procedures])
+    procedures = [cards[p.id] for p in procedures]
     pages = max(1, math.ceil(count / PAGE_SIZE))
     query = {k: v for k, v in selected.items() if v}
     if text:
@@ -121,31 +119,39 @@ def catalogue(portal):
 
 def service_counts(pool, procedure):
     """How often the service was used and how many dossiers were resolved
-    early, on time and late (R-CAT-3); None without the dossier module."""
+    early, on time and late (R-CAT-3), in one query (an index holds the
+    procedure, timeliness and state); None without the dossier module."""
     try:
         Dossier = pool.get('gov.dossier')
     except KeyError:
         return None
-    base = [('procedure', '=', procedure.id)]
-    counts = {
-        'total': Dossier.search_count(
-            base + [('state', 'not in', ['draft'])]),
-        }
-    if 'timeliness' in Dossier._fields:
-        for key in ('early', 'on_time', 'late'):
-            counts[key] = Dossier.search_count(
-                base + [('timeliness', '=', key)])
-    return counts
+    dossier = Dossier.__table__()
+    timeliness = ('early', 'on_time', 'late')
+    columns = [Sum(Case((dossier.state != 'draft', 1), else_=0))]
+    columns += [Sum(Case((dossier.timeliness == t, 1), else_=0))
+        for t in timeliness]
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*dossier.select(*columns,
+            where=dossier.procedure == procedure.id))
+    total, *counts = (int(v or 0) for v in cursor.fetchone())
+    return dict(zip(timeliness, counts), total=total)
 
 
 @page('/thu-tuc/<code>')
 def procedure(portal, code):
     "Everything a citizen needs before submitting (R-CAT-2, R-FEE-1)."
     procedure = published_procedure(portal.pool, code)
-    return portal.render('procedure.html', procedure=procedure,
-        counts=service_counts(portal.pool, procedure),
-        online=bool(procedure.service_level
-            and procedure.service_level.online_submission))
+    card = catalogue_cards([procedure.id])[procedure.id]
+    values = dict(procedure=procedure, online=card['online'])
+
+    def part(name):
+        # Catalogue data only: rendered once per procedure and language.
+        return catalogue_cached(name, procedure.id,
+            lambda: render_template(name, lang=portal.lang, **values))
+    return portal.render('procedure.html', procedure_name=card['name'],
+        catalogue_head=Markup(part('procedure_head.html')),
+        catalogue_tail=Markup(part('procedure_tail.html')),
+        counts=service_counts(portal.pool, procedure), **values)
 
 
 @page('/thu-tuc/<code>/mau/<int:component>')

@@ -11,6 +11,8 @@ import unicodedata
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields, sequence_ordered)
 
+from .catalogue_cards import CardsClearedMixin
+
 _TOKEN = re.compile(r'[a-z0-9]+(?:\.[a-z0-9]+)*')
 
 
@@ -48,8 +50,8 @@ class CodeMixin:
             ]
 
 
-class Sector(CodeMixin, DeactivableMixin, sequence_ordered(), ModelSQL,
-        ModelView):
+class Sector(CardsClearedMixin, CodeMixin, DeactivableMixin,
+        sequence_ordered(), ModelSQL, ModelView):
     "A sector (ngành): the state management area a field belongs to."
     __name__ = 'gov.sector'
     __string__ = "Sector"
@@ -71,8 +73,8 @@ class Sector(CodeMixin, DeactivableMixin, sequence_ordered(), ModelSQL,
         cls._order.append(('name', 'ASC'))
 
 
-class Field(CodeMixin, DeactivableMixin, sequence_ordered(), ModelSQL,
-        ModelView):
+class Field(CardsClearedMixin, CodeMixin, DeactivableMixin,
+        sequence_ordered(), ModelSQL, ModelView):
     "A field (lĩnh vực) of procedures, inside a sector."
     __name__ = 'gov.field'
     __string__ = "Field"
@@ -94,8 +96,8 @@ class Field(CodeMixin, DeactivableMixin, sequence_ordered(), ModelSQL,
         cls._order.append(('name', 'ASC'))
 
 
-class ServiceLevel(CodeMixin, DeactivableMixin, sequence_ordered(), ModelSQL,
-        ModelView):
+class ServiceLevel(CardsClearedMixin, CodeMixin, DeactivableMixin,
+        sequence_ordered(), ModelSQL, ModelView):
     """An online service level. Both schemes are data: the levels 2, 3 and 4
     of Decree 43/2011 (in force when QĐ 04/2019 was issued) and today's
     "toàn trình" / "một phần" of Decree 42/2022."""

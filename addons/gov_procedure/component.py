@@ -9,12 +9,14 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields, sequence_ordered
 
 from .exceptions import CatalogueValidationError
+from .catalogue_cards import CardsClearedMixin
 from .line import ProcedureLineMixin
 
 FILE_TYPE = re.compile(r'^[a-z0-9]+$')
 
 
-class Component(ProcedureLineMixin, sequence_ordered(), ModelSQL, ModelView):
+class Component(CardsClearedMixin, ProcedureLineMixin, sequence_ordered(),
+        ModelSQL, ModelView):
     "A document of the dossier (thành phần hồ sơ)."
     __name__ = 'gov.procedure.component'
     __string__ = "Dossier Component"

@@ -7,10 +7,12 @@ from decimal import Decimal
 
 from trytond.model import ModelSQL, ModelView, fields, sequence_ordered
 
+from .catalogue_cards import CardsClearedMixin
 from .line import ProcedureLineMixin
 
 
-class Fee(ProcedureLineMixin, sequence_ordered(), ModelSQL, ModelView):
+class Fee(CardsClearedMixin, ProcedureLineMixin, sequence_ordered(), ModelSQL,
+        ModelView):
     "A line of the fee schedule of a procedure (R-FEE-1)."
     __name__ = 'gov.procedure.fee'
     __string__ = "Procedure Fee"

@@ -5,8 +5,10 @@
 levels (kinds of agency) and its implementing agencies."""
 from trytond.model import Index, ModelSQL, Unique, fields
 
+from .catalogue_cards import CardsClearedMixin
 
-class ProcedureLinkMixin:
+
+class ProcedureLinkMixin(CardsClearedMixin):
     """A row linking a procedure to a record of the model of the field
     `_link_field`: it takes the procedure's access, and a record is linked
     once to a procedure (`_link_unique_message` says so)."""

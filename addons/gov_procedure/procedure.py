@@ -21,6 +21,7 @@ from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 from .catalogue import CodeMixin, normalize
+from .catalogue_cards import catalogue_cards, clear_catalogue_cards
 from .eform import format_number
 from .exceptions import (
     CatalogueValidationError, FormDataError, ProcedureStateError,
@@ -275,12 +276,14 @@ class Procedure(CodeMixin, Workflow, ModelSQL, ModelView):
                     ])
         procedures = cls.search(query)
         phrase = ' '.join(words)
+        cards = catalogue_cards([p.id for p in procedures])
 
         def key(procedure):
-            name = normalize(procedure.name)
+            card = cards[procedure.id]
+            name = card['search_name']
             position = name.find(phrase)
             return (
-                normalize(procedure.code) != phrase,
+                card['search_code'] != phrase,
                 name != phrase,
                 position < 0,
                 position if position >= 0 else 0,
@@ -290,6 +293,34 @@ class Procedure(CodeMixin, Workflow, ModelSQL, ModelView):
         if limit is not None:
             procedures = procedures[:limit]
         return procedures
+
+    def catalogue_card(self):
+        """What the catalogue's list shows of the procedure, and its
+        ranking keys (kept by catalogue_cards until a record shown
+        changes)."""
+        agencies = [a.name for a in self.agencies]
+        return {
+            'id': self.id,
+            'code': self.code,
+            'name': self.name,
+            'search_code': normalize(self.code),
+            'search_name': normalize(self.name),
+            'field': self.field.name if self.field else None,
+            'levels': [k.name for k in self.levels],
+            'processing_days': self.processing_days,
+            'processing_time_note': self.processing_time_note,
+            'fee': self.total_fee(),
+            'service_level': (
+                self.service_level.name if self.service_level else None),
+            'agencies': agencies,
+            'online': bool(self.service_level
+                and self.service_level.online_submission),
+            }
+
+    @classmethod
+    def on_modification(cls, mode, procedures, field_names=None):
+        super().on_modification(mode, procedures, field_names=field_names)
+        clear_catalogue_cards()
 
     # Fees (R-FEE-1) ---------------------------------------------------------
 

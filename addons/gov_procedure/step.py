@@ -6,10 +6,12 @@ from decimal import Decimal
 
 from trytond.model import ModelSQL, ModelView, fields, sequence_ordered
 
+from .catalogue_cards import CardsClearedMixin
 from .line import ProcedureLineMixin
 
 
-class Step(ProcedureLineMixin, sequence_ordered(), ModelSQL, ModelView):
+class Step(CardsClearedMixin, ProcedureLineMixin, sequence_ordered(), ModelSQL,
+        ModelView):
     "A step of the internal electronic process (Điều 24.1)."
     __name__ = 'gov.procedure.step'
     __string__ = "Processing Step"

@@ -1,0 +1,133 @@
+# This file is part of the Đắk Nông one-stop public service platform.
+# The COPYRIGHT file at the top level of this repository contains the full
+# copyright notices and license terms.
+"""The catalogue's pages keep what they show of the catalogue between
+requests (gov_procedure/catalogue_cards.py) and show every change at the
+next request (R-CAT-2, R-CAT-3): against the trytond WSGI application,
+one committed transaction per change, as the back office makes them."""
+import contextlib
+import html
+import unittest
+
+from werkzeug.test import Client
+
+from trytond.pool import Pool
+from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
+from trytond.transaction import Transaction
+from trytond.wsgi import app
+
+from gov_dossier.tests import dossier_fixtures
+from gov_dossier.tests.dossier_fixtures import make_dossier, make_world
+from gov_dossier.tests.tools import configured, load_vietnamese
+from gov_procedure.catalogue_cards import _cards
+
+PORTAL = 'https://dichvucong.daknong.gov.vn'
+
+
+class CataloguePagesTestCase(unittest.TestCase):
+    "R-CAT-2, R-CAT-3: the catalogue's pages, kept and fresh"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        drop_db()
+        activate_module(['gov_portal', 'gov_fee'])
+        cls.addClassCleanup(drop_db)
+        stack = contextlib.ExitStack()
+        cls.addClassCleanup(stack.close)
+        stack.enter_context(configured('gov', database=DB_NAME,
+                portal_url=PORTAL, secret='portal-test-secret'))
+        with Transaction().start(DB_NAME, 0) as transaction:
+            world = make_world()
+            load_vietnamese()
+            dossier_fixtures._SHARED.update({
+                    'agencies': {k: a.id for k, a in world.agencies.items()},
+                    'users': {k: u.id for k, u in world.users.items()},
+                    'procedure': world.procedure.id,
+                    })
+            cls.code = world.procedure.code
+            cls.name = world.procedure.name
+            cls.agency = world.agencies['a'].id
+            cls.field = world.procedure.field.id
+            transaction.commit()
+
+    @classmethod
+    def tearDownClass(cls):
+        dossier_fixtures._SHARED.clear()
+        super().tearDownClass()
+
+    def get(self, path):
+        response = Client(app).get(path, base_url='http://localhost/')
+        self.assertEqual(response.status_code, 200, path)
+        return html.unescape(response.get_data(as_text=True))
+
+    def search(self):
+        return self.get('/thu-tuc?q=' + self.name.split()[-1])
+
+    def write(self, model, record_id, values):
+        with Transaction().start(DB_NAME, 0) as transaction:
+            Model = Pool().get(model)
+            Model.write([Model(record_id)], values)
+            transaction.commit()
+
+    def test_names_changed_in_the_back_office_show_at_once(self):
+        """R-CAT-2: the search list and the procedure page are kept
+        between requests, and a renamed agency, field or service level
+        shows on both at the next request"""
+        page = self.get('/thu-tuc/' + self.code)
+        listing = self.search()
+        self.assertIn(self.name, listing)
+        self.assertIn("Đất đai", listing)
+        self.assertIn("Đất đai", page)
+        # Kept: the cards and both parts of the page are in the cache.
+        kept = [key for key in _cards._database_cache[DB_NAME]
+            if key[-1] == dossier_fixtures._SHARED['procedure']]
+        self.assertEqual(len(kept), 3, kept)
+
+        self.write('gov.field', self.field, {'name': "Đất đai và nhà ở"})
+        self.assertIn("Đất đai và nhà ở", self.search())
+        self.assertIn("Đất đai và nhà ở", self.get('/thu-tuc/' + self.code))
+
+        with Transaction().start(DB_NAME, 0):
+            Agency = Pool().get('gov.agency')
+            old = Agency(self.agency).name
+        self.assertIn(old, self.get('/thu-tuc/' + self.code))
+        self.write('gov.agency', self.agency, {'name': "UBND huyện Mới"})
+        self.assertIn("UBND huyện Mới", self.get('/thu-tuc/' + self.code))
+        self.assertIn("UBND huyện Mới", self.search())
+
+        with Transaction().start(DB_NAME, 0):
+            Procedure = Pool().get('gov.procedure')
+            level = Procedure(
+                dossier_fixtures._SHARED['procedure']).service_level.id
+        self.write('gov.service.level', level, {'name': "Toàn trình (mới)"})
+        self.assertIn("Toàn trình (mới)", self.search())
+        self.assertIn("Toàn trình (mới)", self.get('/thu-tuc/' + self.code))
+
+    def test_counts_of_the_procedure_page(self):
+        """R-CAT-3: the procedure page counts its dossiers received (drafts
+        not) and resolved early, on time and late, as they are now"""
+        def counts():
+            page = self.get('/thu-tuc/' + self.code)
+            start = page.index('<div class="stats">')
+            return page[start:page.index('</div>\n</div>', start)]
+        before = counts()
+        with Transaction().start(DB_NAME, 0) as transaction:
+            Dossier = Pool().get('gov.dossier')
+            world = make_world()
+            total = Dossier.search_count([
+                    ('procedure', '=', world.procedure.id),
+                    ('state', '!=', 'draft')])
+            early = make_dossier(world, channel='desk')
+            late = make_dossier(world, channel='desk')
+            make_dossier(world, channel='desk')  # a draft: not counted
+            Dossier.receive([early, late])
+            Dossier.write([early], {'timeliness': 'early'})
+            Dossier.write([late], {'timeliness': 'late'})
+            transaction.commit()
+        after = counts()
+        self.assertNotEqual(before, after)
+        self.assertIn('<strong>%s</strong>hồ sơ đã tiếp nhận' % (total + 2),
+            after)
+        self.assertIn('<strong>1</strong>giải quyết trước hạn', after)
+        self.assertIn('<strong>1</strong>quá hạn', after)
