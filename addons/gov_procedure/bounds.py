@@ -77,10 +77,11 @@ class TextBoundsMixin:
         for name, value in values.items():
             if name in cls._text_bounds:
                 size, multiline = cls._text_bounds[name]
-                message = text_error(value, cls.__names__(name)['field'],
-                    size, multiline)
-                if message:
-                    errors[name] = message
+                # The field's translated label costs queries: read only
+                # for a message (a submission checks some 70 values).
+                if text_error(value, '', size, multiline):
+                    errors[name] = text_error(value,
+                        cls.__names__(name)['field'], size, multiline)
         return errors
 
     @classmethod
