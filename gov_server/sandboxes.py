@@ -26,6 +26,10 @@ module (trytond.config), a configparser.ConfigParser, a dict of sections
                       interval (default: only the control endpoint moves
                       them)
 
+``national`` (gov_server.sandbox_national), section ``[gov_api]``:
+    ``sandbox_port``  its port (default: a free one)
+    ``secret``        the shared HMAC secret (default: a random one)
+
 `settings()` gives, for the running sandboxes, the values the platform's
 own configuration needs to talk to them — for the payment sandbox
 ``[gov_fee] gateway = http``, ``payment_url = <url>/orders``, ``secret``
@@ -72,6 +76,8 @@ SANDBOXES = {
     'postal': Sandbox('postal', 'gov_server.sandbox_postal', 'gov_postal',
         defaults={'customer_code': 'DVC-DAKNONG', 'auto_advance': None},
         arguments=('customer_code', 'auto_advance')),
+    'national': Sandbox('national', 'gov_server.sandbox_national',
+        'gov_api'),
     }
 
 
@@ -189,6 +195,13 @@ def settings():
             'carrier_url': postal.url,
             'secret': postal.options['secret'],
             'customer_code': postal.options['customer_code'],
+            }
+    national = _running.get('national')
+    if national:
+        # gov_api's outbox sends the dossiers' status changes there.
+        result['gov_api'] = {
+            'sync_url': national.url + '/events',
+            'secret': national.options['secret'],
             }
     return result
 

@@ -303,3 +303,20 @@ def test_rate_limit_over_http(live_server, clients):
         '/procedures', key)
     assert (status, body['error']['code']) == (429, 'rate_limited')
     assert 1 <= int(head['Retry-After']) <= 61
+
+
+def test_status_changes_queued_for_the_national_portal(live_server,
+        clients):
+    """R-OPS-2: with the sandbox national portal configured, the demo's
+    dossier transitions left their synchronisation events, which the ICT
+    department reads in sao"""
+    ict, _ = clients
+    assert 'national' in live_server.sandboxes
+    events = ict('model.gov.api.outbox.search_read', [], 0, 5, None,
+        ['event_id', 'event', 'state', 'payload'])
+    assert events, 'the demo data made transitions'
+    payload = json.loads(events[0]['payload'])
+    assert payload['event_id'] == events[0]['event_id']
+    assert set(payload['dossier']) == {'code', 'procedure_code',
+        'agency_code', 'state', 'received_date', 'due_date',
+        'completed_date', 'timeliness', 'changed'}
