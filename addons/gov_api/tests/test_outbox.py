@@ -66,13 +66,15 @@ class OutboxTestCase(ModuleDossierTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        started = 'national' not in sandboxes.urls()
         sandboxes.start_all({'gov_api': {}}, names=['national'],
             log=subprocess.DEVNULL)
+        if started:
+            cls.addClassCleanup(sandboxes.stop_all)
         if not config.has_section('gov_api'):
             config.add_section('gov_api')
+            cls.addClassCleanup(unset)
         sandboxes.apply(config)
-        cls.addClassCleanup(sandboxes.stop_all)
-        cls.addClassCleanup(unset)
 
     def receive(self, world):
         Dossier = Pool().get('gov.dossier')
