@@ -42,8 +42,8 @@ def test_bench_smoke(live_server, tmp_path):
         assert generation['notifications'] > 0
 
     figures = report['figures']
-    http = ['empty', 'transaction', 'lookup', 'catalogue', 'inbox',
-        'submission', 'statistics_page']
+    http = ['empty', 'transaction', 'lookup', 'catalogue', 'procedure',
+        'inbox', 'submission', 'statistics_page']
     # statistics: the raw query; figures and annual_xlsx: gov_report's
     # computation and export, in process.
     assert set(figures) == set(http) | {
@@ -57,7 +57,7 @@ def test_bench_smoke(live_server, tmp_path):
         assert figures[name]['queries_mean'] is not None, name
         assert figures[name]['server_ms_p50'] is not None, name
     assert figures['empty']['queries_mean'] == 0
-    for name in ['transaction', 'lookup', 'catalogue', 'inbox',
+    for name in ['transaction', 'lookup', 'catalogue', 'procedure', 'inbox',
             'submission']:
         assert figures[name]['queries_mean'] > 0, name
         assert figures[name]['throughput_vs_empty'] > 0, name
@@ -67,8 +67,8 @@ def test_bench_smoke(live_server, tmp_path):
     assert figures['statistics_page']['throughput_vs_empty'] > 0
     assert figures['lookup']['throughput_vs_transaction'] > 0
     assert set(report['targets']) == {
-        'lookup', 'inbox', 'submission', 'statistics', 'statistics_page',
-        'figures', 'annual_xlsx'}
+        'lookup', 'catalogue', 'procedure', 'inbox', 'submission',
+        'statistics', 'statistics_page', 'figures', 'annual_xlsx'}
     assert report['details']['statistics']['province_total']
     assert (tmp_path / 'latest.json').exists()
     assert list(tmp_path.glob('run-*/server.log'))
