@@ -176,7 +176,7 @@ class Key(ModelSQL, ModelView):
     def issue(cls, client, expiry_date=None):
         "A new key of client: (the key record, the key in clear, once)."
         prefix = secrets.token_hex(6)
-        key = '%s_%s.%s' % (KEY_PREFIX, prefix, secrets.token_urlsafe(32))
+        key = '%s_%s.%s' % (KEY_PREFIX, prefix, secrets.token_urlsafe(24))
         # The hash is closed to every group (field access): written by the
         # server for whoever may issue a key (the wizard's groups).
         with without_check_access():
