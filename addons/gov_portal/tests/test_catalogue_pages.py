@@ -5,56 +5,30 @@
 requests (gov_procedure/catalogue_cards.py) and show every change at the
 next request (R-CAT-2, R-CAT-3): against the trytond WSGI application,
 one committed transaction per change, as the back office makes them."""
-import contextlib
 import html
-import unittest
 
 from werkzeug.test import Client
 
 from trytond.pool import Pool
-from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
+from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
 from gov_dossier.tests import dossier_fixtures
 from gov_dossier.tests.dossier_fixtures import make_dossier, make_world
-from gov_dossier.tests.tools import configured, load_vietnamese
+from gov_portal.tests.tools import PortalPagesTestCase
 from gov_procedure.catalogue_cards import _cards
 
-PORTAL = 'https://dichvucong.daknong.gov.vn'
 
-
-class CataloguePagesTestCase(unittest.TestCase):
+class CataloguePagesTestCase(PortalPagesTestCase):
     "R-CAT-2, R-CAT-3: the catalogue's pages, kept and fresh"
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module(['gov_portal', 'gov_fee'])
-        cls.addClassCleanup(drop_db)
-        stack = contextlib.ExitStack()
-        cls.addClassCleanup(stack.close)
-        stack.enter_context(configured('gov', database=DB_NAME,
-                portal_url=PORTAL, secret='portal-test-secret'))
-        with Transaction().start(DB_NAME, 0) as transaction:
-            world = make_world()
-            load_vietnamese()
-            dossier_fixtures._SHARED.update({
-                    'agencies': {k: a.id for k, a in world.agencies.items()},
-                    'users': {k: u.id for k, u in world.users.items()},
-                    'procedure': world.procedure.id,
-                    })
-            cls.code = world.procedure.code
-            cls.name = world.procedure.name
-            cls.agency = world.agencies['a'].id
-            cls.field = world.procedure.field.id
-            transaction.commit()
-
-    @classmethod
-    def tearDownClass(cls):
-        dossier_fixtures._SHARED.clear()
-        super().tearDownClass()
+    def set_up_world(cls, world):
+        cls.code = world.procedure.code
+        cls.name = world.procedure.name
+        cls.agency = world.agencies['a'].id
+        cls.field = world.procedure.field.id
 
     def get(self, path):
         response = Client(app).get(path, base_url='http://localhost/')

@@ -6,64 +6,36 @@ the choice on the submission form (saved in the draft, kept with what was
 typed when the submission is refused) and the form of the dossier's page
 that changes it until the result is ready — against the trytond WSGI
 application, as a browser posts forms (no browser)."""
-import contextlib
 import html
 import io
 import re
-import unittest
 
 from werkzeug.test import Client
 
 from trytond.pool import Pool
-from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
+from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
-from gov_dossier.tests import dossier_fixtures
 from gov_dossier.tests.dossier_fixtures import (
     CITIZEN_ID, PDF, as_user, at, local, make_dossier, make_web_user,
     make_world)
-from gov_dossier.tests.tools import configured, load_vietnamese
+from gov_portal.tests.tools import PortalPagesTestCase
 
-PORTAL = 'https://dichvucong.daknong.gov.vn'
 MONDAY = local(2025, 3, 3, 9, 0)
 PROFILE_ADDRESS = "Tổ 4, phường Nghĩa Tân, Gia Nghĩa"
 PROFILE_PHONE = '0987654321'
 ADDRESS = "Số 5 Trần Hưng Đạo, phường Nghĩa Thành, Gia Nghĩa"
 
 
-class PortalDeliveryTestCase(unittest.TestCase):
+class PortalDeliveryTestCase(PortalPagesTestCase):
     "R-SUB-10, R-RES-1: choosing and changing how to receive the result"
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        # gov_fee's parts of the pages (fee_dossier.html …) are included
-        # whenever it is installed: activated with the portal, as served.
-        activate_module(['gov_portal', 'gov_fee'])
-        cls.addClassCleanup(drop_db)
-        stack = contextlib.ExitStack()
-        cls.addClassCleanup(stack.close)
-        stack.enter_context(configured('gov', database=DB_NAME,
-                portal_url=PORTAL, secret='portal-test-secret'))
-        with Transaction().start(DB_NAME, 0) as transaction:
-            world = make_world()
-            load_vietnamese()
-            dossier_fixtures._SHARED.update({
-                    'agencies': {k: a.id for k, a in world.agencies.items()},
-                    'users': {k: u.id for k, u in world.users.items()},
-                    'procedure': world.procedure.id,
-                    })
-            cls.procedure = world.procedure.code
-            cls.component = world.procedure.components[0].id
-            cls.agency = world.agencies['a'].id
-            transaction.commit()
-
-    @classmethod
-    def tearDownClass(cls):
-        dossier_fixtures._SHARED.clear()
-        super().tearDownClass()
+    def set_up_world(cls, world):
+        cls.procedure = world.procedure.code
+        cls.component = world.procedure.components[0].id
+        cls.agency = world.agencies['a'].id
 
     # ------------------------------------------------------------ helpers
     def citizen(self, email):
