@@ -8,3 +8,4 @@ from . import routes_lookup  # noqa: F401
 from . import routes_embed  # noqa: F401
 from . import routes_sms  # noqa: F401
 from . import routes_dossier  # noqa: F401
+from . import routes_personal_data  # noqa: F401

@@ -246,13 +246,35 @@ def register(portal):
                     **values)
                 user.save()
                 user.sync_party()
+                # What she agreed to, with its version (R-SEC-5).
+                portal.pool.get('gov.portal.consent').record(
+                    user, 'registration',
+                    consent_text=shown_consent(portal, 'registration'))
                 sent = send_validation(portal, user, next_)
             if not sent:
                 return mail_failed_page(portal, email, '/dang-ky/gui-lai',
                     next_)
             return mail_sent_page(portal, email, next_=next_)
     return portal.render('register.html', form=form, errors=errors,
-        next=next_, purpose=purpose(portal, next_))
+        next=next_, purpose=purpose(portal, next_),
+        consent=portal.pool.get('gov.portal.consent.text').current(
+            'registration'))
+
+
+def shown_consent(portal, purpose):
+    """The consent text's version the form showed (its hidden
+    consent_version), else the one in force."""
+    Text = portal.pool.get('gov.portal.consent.text')
+    try:
+        text_id = int(portal.request.form.get('consent_version') or 0)
+    except ValueError:
+        text_id = 0
+    if text_id > 0:
+        texts = Text.search([('id', '=', text_id),
+                ('purpose', '=', purpose)], limit=1)
+        if texts:
+            return texts[0]
+    return Text.current(purpose)
 
 
 @page('/dang-ky/gui-lai', methods=('POST',))

@@ -213,7 +213,11 @@ def render_form(portal, procedure, form, errors, draft=None, token=None,
         agencies=agency_choices(procedure), saved=saved, status=status,
         documents=documents_by_component(draft) if draft else {},
         fees=fee_view(portal, procedure, data),
-        declaration=Dossier.declaration_sentence())
+        declaration=Dossier.declaration_sentence(),
+        # The consent to the processing of the dossier's personal data,
+        # agreed to with the same tick and stored when submitted (R-SEC-5).
+        consent=portal.pool.get('gov.portal.consent.text').current(
+            'submission'))
 
 
 @page('/nop-ho-so/<code>/le-phi')

@@ -353,7 +353,9 @@ def page(path, methods=('GET',), readonly=None, max_size=None):
         @with_transaction(readonly=readonly)
         def transactional(request, pool, *args, **kwargs):
             portal = Portal(request, pool)
-            with Transaction().set_context(language=portal.lang):
+            # portal_address: where a consent came from (consent.py).
+            with Transaction().set_context(language=portal.lang,
+                    portal_address=portal.remote_addr):
                 if request.method == 'POST':
                     portal.check_csrf()
                 response = func(portal, *args, **kwargs)
