@@ -58,6 +58,7 @@ def test_consents_and_my_data_downloaded(portal, desktop):
         assert consent['ip_address'] == '127.0.0.1'
     dossier, = [d for d in data['dossiers'] if d['code'] == code]
     assert dossier['form_data']['child_name'] == 'Trần Gia Hân'
+    assert any(text == 'Trần Gia Hân' for _, text in dossier['form'])
     assert all(re.fullmatch(r'[0-9a-f]{64}', d['sha256'])
         for d in dossier['documents'])
     for key in ['notifications', 'payments', 'ratings', 'feedback',
@@ -76,7 +77,9 @@ def test_consents_and_my_data_downloaded(portal, desktop):
     page.goto('/tai-khoan')
     page.click('#my-data-link a')
     page.wait_for_url('**/tai-khoan/du-lieu')
-    assert code in page.inner_text('#dossiers')
+    dossiers = page.inner_text('#dossiers')
+    assert code in dossiers and 'Trần Gia Hân' in dossiers
+    assert 'child_name' not in dossiers  # under the form's labels
     assert 'Nộp hồ sơ' in page.inner_text('#consents')
     shot(page, 'my-data')
     check_page(page, 'my-data')

@@ -90,6 +90,9 @@ class User(metaclass=PoolMeta):
                 order=[('create_date', 'ASC'), ('id', 'ASC')])
             dossier_rows = rows(dossiers, DOSSIER_FIELDS)
             for row, dossier in zip(dossier_rows, dossiers):
+                # The eForm data as she read it: under the form's labels.
+                row['form'] = [[label, text]
+                    for label, text in dossier.declared_values()]
                 row['documents'] = [{
                         'name': d.name,
                         'kind': d.kind,

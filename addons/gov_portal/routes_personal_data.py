@@ -26,15 +26,19 @@ def sections_for_display(portal, user):
     WebUser = portal.pool.get('web.user')
     nested = {key: WebUser.personal_data_labels(model)
         for key, model in WebUser.personal_data_nested.items()}
+    _ = portal._
     result = []
     for key, model, section in user.personal_data():
         title, labels, selections = WebUser.personal_data_labels(model)
+        labels = dict(labels, form=_('Dữ liệu tờ khai (theo biểu mẫu)'))
         rows = []
         for row in section:
             rows.append([(labels.get(name, name),
                         display(value, selections.get(name),
                             nested.get(name)))
-                    for name, value in row.items()])
+                    for name, value in row.items()
+                    # The same values under the form's labels (form).
+                    if not (name == 'form_data' and 'form' in row)])
         result.append((key, title, rows))
     return result
 
@@ -52,6 +56,9 @@ def display(value, selection=None, nested=None):
             for item in value)
     if value is None or value == '' or value == []:
         return '—'
+    if (isinstance(value, list)
+            and all(isinstance(v, list) and len(v) == 2 for v in value)):
+        return '; '.join(f'{label}: {text}' for label, text in value)
     if selection is not None and value in selection:
         return selection[value]
     if value is True:

@@ -219,6 +219,8 @@ class PersonalDataTestCase(PortalPagesTestCase):
         self.assertEqual(dossier['code'], code)
         self.assertEqual(dossier['state'], 'submitted')
         self.assertIn('form_data', dossier)
+        # The same values under the eForm's labels.
+        self.assertEqual(len(dossier['form']), len(dossier['form_data']))
         self.assertEqual(dossier['documents'][0]['sha256'], digest)
         self.assertEqual([c['purpose'] for c in data['consents']],
             ['submission'])
