@@ -540,6 +540,10 @@ def attach_files(sao, files):
     sao.dialog_button('Đồng ý')
     sao.wait_dialog_closed()
     sao.notebook('Thành phần hồ sơ')
+    # The list is read once the import reloaded it (a busy machine is
+    # slower than the click).
+    sao.page.locator('table tbody tr:visible',
+        has_text=files[-1]['name']).first.wait_for()
     return sao.rows()
 
 

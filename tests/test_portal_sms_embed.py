@@ -18,8 +18,7 @@ import urllib.parse
 
 import pytest
 
-from tests.portal_fixtures import (
-    CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, check_page, request)
+from tests.portal_fixtures import SCREENSHOTS, check_page, request
 
 CITY = '000.00.21.H16'
 CITY_NAME = 'Ủy ban nhân dân thành phố Gia Nghĩa'
@@ -206,12 +205,11 @@ def agency_page(portal, widget):
 
 
 @pytest.fixture
-def agency_site(portal, demo_dossier):
+def agency_site(portal, browser, demo_dossier):
     """Another site — an agency's website — framing the widget: a small
     HTTP server of the test on a loopback port, named localhost (another
     site than the portal's 127.0.0.1; Chromium keeps public sites from
     framing loopback addresses). Chromium enforces CSP (no bypass)."""
-    from playwright.sync_api import sync_playwright
     widget = f'{portal.url}/tra-cuu/nhung?co-quan={CITY}'
     body = agency_page(portal, widget)
 
@@ -229,21 +227,19 @@ def agency_site(portal, demo_dossier):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     site = f'http://localhost:{server.server_address[1]}'
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            context = browser.new_context(locale='vi-VN',
-                viewport={'width': 1000, 'height': 1300})
-            context.set_default_timeout(15000)
-            page = context.new_page()
-            external = []
-            page.on('request', lambda r: external.append(r.url)
-                if not r.url.startswith((portal.url, site, 'data:'))
-                else None)
-            page.goto(site + '/dich-vu-cong')
-            yield page, external
-            context.close()
-            browser.close()
+        # The session's browser: a second Playwright would run inside the
+        # event loop of the first.
+        context = browser.new_context(locale='vi-VN',
+            viewport={'width': 1000, 'height': 1300})
+        context.set_default_timeout(15000)
+        page = context.new_page()
+        external = []
+        page.on('request', lambda r: external.append(r.url)
+            if not r.url.startswith((portal.url, site, 'data:'))
+            else None)
+        page.goto(site + '/dich-vu-cong')
+        yield page, external
+        context.close()
     finally:
         server.shutdown()
         server.server_close()
