@@ -13,6 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / 'screenshots' / 'portal'
+SAO_SCREENSHOTS = ROOT / 'screenshots' / 'sao'
 AXE = ROOT / 'var' / 'axe-core' / 'axe.min.js'
 CHROMIUM = os.environ.get('GOV_CHROMIUM', '/usr/bin/chromium')
 CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
@@ -210,3 +211,23 @@ class Client:
                 'email': email, 'password': password})
         assert status == 303, body
         return self
+
+
+@pytest.fixture
+def sao_page(browser, live_server):
+    """A page for sao (the back office) in a browser set to English: sao
+    must still speak Vietnamese; page.errors collects its script errors."""
+    context = browser.new_context(base_url=live_server.url, locale='en-US',
+        viewport={'width': 1366, 'height': 900})
+    context.set_default_timeout(20000)
+    page = context.new_page()
+    page.errors = []
+    page.on('pageerror', lambda error: page.errors.append(str(error)))
+    yield page
+    context.close()
+
+
+def sao_shot(page, name):
+    "A screenshot of sao in screenshots/sao/<name>.png."
+    SAO_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SAO_SCREENSHOTS / f'{name}.png'))

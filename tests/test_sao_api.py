@@ -6,30 +6,13 @@ land in screenshots/sao/.
 """
 import json
 import urllib.request
-from pathlib import Path
 
-import pytest
+from tests.portal_fixtures import sao_page, sao_shot  # noqa: F401
 
-ROOT = Path(__file__).resolve().parent.parent
-SHOTS = ROOT / 'screenshots' / 'sao'
 CLIENT = 'Cổng thông tin điện tử tỉnh (thử sao)'
 
 
-@pytest.fixture
-def sao_page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale='vi-VN',
-        viewport={'width': 1366, 'height': 900})
-    context.set_default_timeout(20000)
-    page = context.new_page()
-    page.errors = []
-    page.on('pageerror', lambda error: page.errors.append(str(error)))
-    yield page
-    context.close()
-
-
-def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f'{name}.png'))
+shot = sao_shot
 
 
 def test_ict_issues_a_key_in_sao(sao_page, live_server):

@@ -11,12 +11,9 @@ demo data as `make run` loads it.
 
 Screenshots of each step go to screenshots/sao/ (git-ignored)."""
 import re
-from pathlib import Path
 
-import pytest
+from tests.portal_fixtures import sao_page, sao_shot  # noqa: F401
 
-ROOT = Path(__file__).resolve().parent.parent
-SHOTS = ROOT / 'screenshots' / 'sao'
 PASSWORD = 'dvc@2026'
 # Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ (Anh Tuấn's permit),
 # whose eForm has the building's height in metres with two decimals.
@@ -24,22 +21,8 @@ PERMIT = '1.009974'
 PDF = b'%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'
 
 
-@pytest.fixture
-def sao_page(browser, live_server):
-    "An English browser: sao must still speak Vietnamese."
-    context = browser.new_context(base_url=live_server.url, locale='en-US',
-        viewport={'width': 1366, 'height': 900})
-    context.set_default_timeout(20000)
-    page = context.new_page()
-    page.errors = []
-    page.on('pageerror', lambda error: page.errors.append(str(error)))
-    yield page
-    context.close()
-
-
 def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f'officer-{name}.png'))
+    sao_shot(page, 'officer-' + name)
 
 
 def login(page, live_server, user):

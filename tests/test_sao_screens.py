@@ -6,29 +6,11 @@ screenshot of each under screenshots/sao/ (git-ignored) and fails on any
 JavaScript error or English label where Vietnamese is expected.
 """
 import re
-from pathlib import Path
 
-import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-SHOTS = ROOT / 'screenshots' / 'sao'
+from tests.portal_fixtures import sao_page, sao_shot  # noqa: F401
 
 
-@pytest.fixture
-def sao_page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale='en-US',
-        viewport={'width': 1366, 'height': 900})
-    context.set_default_timeout(20000)
-    page = context.new_page()
-    page.errors = []
-    page.on('pageerror', lambda error: page.errors.append(str(error)))
-    yield page
-    context.close()
-
-
-def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f'{name}.png'))
+shot = sao_shot
 
 
 def test_officer_works_in_vietnamese(sao_page, live_server):
