@@ -7,6 +7,7 @@ and duration — written by the server after the answer, append-only for
 everyone but root. It also counts the calls of the last minute for the
 clients' rate limits: the database is shared by every worker."""
 import datetime as dt
+import unicodedata
 
 from sql.aggregate import Count, Min
 
@@ -21,6 +22,13 @@ WINDOW = dt.timedelta(minutes=1)
 def utcnow():
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
+
+
+def printable(text):
+    """text with its control characters written %XX, as in a URL: the
+    log keeps what was asked, and PostgreSQL refuses a NUL in a text."""
+    return ''.join('%%%02X' % ord(c) if unicodedata.category(c) == 'Cc'
+        else c for c in text)
 
 class Call(ModelSQL, ModelView):
     "A call of the public API"
@@ -66,7 +74,7 @@ class Call(ModelSQL, ModelView):
                         'key_prefix': (key_prefix or '')[:32] or None,
                         'date': utcnow(),
                         'method': (method or '')[:10],
-                        'path': (path or '')[:300],
+                        'path': printable(path or '')[:300],
                         'status': status,
                         'duration': int(duration),
                         'remote_address': (remote_address or '')[:64],

@@ -20,6 +20,7 @@ reader's language, the language of the transaction."""
 import datetime as dt
 import hmac
 import random
+import unicodedata
 from types import SimpleNamespace
 
 from sql.aggregate import Count
@@ -176,8 +177,13 @@ class PublicLookupMixin:
         """A dossier code as typed, ready to look up: without spaces
         (around it or inside, as a phone keyboard adds them) and in
         capitals, since codes are compared in capitals: typed
-        "000.30.21.h16-261206-0001 " it finds 000.30.21.H16-261206-0001."""
-        return ''.join(str(value or '').split()).upper()[:64]
+        "000.30.21.h16-261206-0001 " it finds 000.30.21.H16-261206-0001.
+        Empty when it holds a control character, which no code has
+        (PostgreSQL refuses a NUL in a query's parameter)."""
+        code = ''.join(str(value or '').split()).upper()[:64]
+        if any(unicodedata.category(c) == 'Cc' for c in code):
+            return ''
+        return code
 
     @classmethod
     def lookup(cls, code, pin=None):

@@ -214,6 +214,11 @@ class CitizenTestCase(DossierTestCase):
             self.assertFalse(full)
             found, _ = Dossier.lookup(typed)
             self.assertEqual(found, dossier)
+        # R-SEC-1: a control character is in no code: nothing is looked up
+        # (a NUL would be a database error on PostgreSQL).
+        for typed in [f'{code}\x00', "\x00'", f'{code[:5]}\x07{code[5:]}']:
+            self.assertEqual(Dossier.normalize_code(typed), '', repr(typed))
+            self.assertEqual(Dossier.lookup_facts(typed), (None, False))
         self.assertEqual(Dossier.lookup_facts('   '), (None, False))
         self.assertEqual(Dossier.lookup_facts(code + 'X')[0], None)
 
