@@ -3,9 +3,15 @@
 # copyright notices and license terms.
 """Printed documents of a dossier (R-PROC-5, R-SUB-5, R-FEE-1).
 
-The forms of Thông tư 01/2018/TT-VPCP, in Vietnamese, A4, as PDF rendered
-by weasyprint from the Genshi HTML templates of report/ (ir.action.report
-with template_extension "html", see report.xml):
+The forms of a dossier, in Vietnamese, A4, as PDF rendered by weasyprint
+from the Genshi HTML templates of report/ (ir.action.report with
+template_extension "html", see report.xml). Numbers are those of Appendix I
+of Thông tư 03/2025/TT-VPCP (in force from 15/09/2025, guiding Nghị định
+118/2025/NĐ-CP), which kept the numbering of Thông tư 01/2018/TT-VPCP for
+01–04 and 06 and added 05; the layouts of 01–04 and 06 are those of
+01/2018 (03/2025's own text could not be read from here: its changes of
+wording, e.g. 04 now "Văn bản xin lỗi và đề nghị gia hạn thời gian giải
+quyết", are to be checked against the official gazette):
 
 - 01 ``gov.dossier.receipt``  Giấy tiếp nhận hồ sơ và hẹn trả kết quả (with
   the dossier code, PIN, dates, components, fees in figures and in words
@@ -13,7 +19,11 @@ with template_extension "html", see report.xml):
 - 02 ``gov.dossier.supplement`` Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ;
 - 03 ``gov.dossier.refusal``  Phiếu từ chối tiếp nhận giải quyết hồ sơ;
 - 04 ``gov.dossier.apology``  Phiếu xin lỗi và hẹn lại ngày trả kết quả;
+- 05 ``gov.dossier.stop``     Thông báo dừng giải quyết hồ sơ (03/2025 only;
+  its layout is an assumption, see report/stop.html);
 - 06 ``gov.dossier.control``  Phiếu kiểm soát quá trình giải quyết hồ sơ.
+
+Form 07, the dossier tracking book, is a report of a period: gov_report.
 
 Templates receive `docs`: one plain dict per dossier built by
 `DossierReport.values()` — the only place that knows the dossier model — and
@@ -396,6 +406,29 @@ class RefusalReport(DossierReport):
             if entry else values['today'])
         values['officer'] = entry.user.name if entry and entry.user else ''
         values['reason'] = dossier.rejection_reason or ''
+        return values
+
+
+class StopReport(DossierReport):
+    """05 — Thông báo dừng giải quyết hồ sơ (Thông tư 03/2025/TT-VPCP).
+
+    For a dossier whose handling stopped after it was received: today the
+    applicant's withdrawal, the one such stop the workflow records (SUY RA:
+    a stop decided by the agency would be printed the same way once the
+    workflow has such a transition)."""
+    __name__ = 'gov.dossier.stop'
+
+    @classmethod
+    def values(cls, dossier, data):
+        if dossier.state != 'withdrawn' or not dossier.received_date:
+            raise DossierWorkflowError(gettext(
+                    'gov_dossier.msg_report_not_stopped',
+                    dossier=dossier.rec_name))
+        values = super().values(dossier, data)
+        entry = cls._last_history(dossier, 'withdrawn')
+        values['date'] = (cls._local(entry.date, dossier.agency).date()
+            if entry else values['today'])
+        values['reason'] = dossier.withdrawal_reason or ''
         return values
 
 

@@ -320,6 +320,47 @@ class ReportTestCase(unittest.TestCase):
             execute('gov.dossier.refusal', reload(dossier))
 
     @with_transaction()
+    def test_stop_notice_after_withdrawal(self):
+        "R-PROC-5, R-PROC-9: form 05 (Thông tư 03/2025/TT-VPCP) for a received dossier withdrawn at the applicant's request"
+        Dossier = Pool().get('gov.dossier')
+        world = make_report_world()
+        dossier = self.received_desk_dossier(world)
+        never_received = make_dossier(world, applicant_id_number=CITIZEN_ID_B)
+        with at(local(2025, 3, 5, 9, 30)):
+            Dossier.submit([never_received])
+        with self.assertRaises(DossierWorkflowError):
+            # Still being handled: nothing stopped.
+            execute('gov.dossier.stop', dossier, world['receiver_a'])
+        with at(local(2025, 3, 6, 10, 0)):
+            with as_user(world['receiver_a']):
+                Dossier.withdraw([Dossier(dossier.id)],
+                    reason="Công dân có đơn xin rút hồ sơ ngày 06/03/2025")
+                Dossier.withdraw([Dossier(never_received.id)],
+                    reason="Nộp nhầm thủ tục")
+        ext, content, _, _ = execute(
+            'gov.dossier.stop', reload(dossier), world['receiver_a'])
+        self.assertEqual(ext, 'pdf')
+        self.assertEqual(len(pdf_pages(content)), 1)
+        text = pdf_text(content)
+        for expected in [
+                "Mẫu số 05", "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
+                f"Mã hồ sơ: {dossier.code}",
+                "Kính gửi: Nguyễn Thị Hồng Nhung",
+                "Ngày 03/03/2025", "dừng giải quyết hồ sơ",
+                "Ngày 06/03/2025",
+                "Công dân có đơn xin rút hồ sơ ngày 06/03/2025",
+                "Đắk Nông, ngày"]:
+            with self.subTest(expected=expected):
+                self.assertIn(expected, text)
+        # Withdrawn before any reception: no handling was stopped.
+        with self.assertRaises(DossierWorkflowError):
+            execute('gov.dossier.stop', reload(never_received),
+                world['receiver_a'])
+        # Another agency's receiver cannot print it.
+        with self.assertRaises(AccessError):
+            execute('gov.dossier.stop', reload(dossier), world['receiver_b'])
+
+    @with_transaction()
     def test_control_slip_and_apology(self):
         "R-PROC-5, R-PROC-4: control slip per handover with timeliness; apology letter with a new date"
         pool = Pool()
