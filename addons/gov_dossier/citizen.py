@@ -78,10 +78,10 @@ class Dossier(metaclass=PoolMeta):
             return result
         result['check_days'] = self.check_days()
         result['check_date'] = self.expected_check_date()
-        if not self.due_date and self.procedure.processing_days is not None:
+        days = self.procedure.dossier_days()
+        if not self.due_date and days is not None:
             result['due_date'] = Calendar.add_working_days(
-                self.submitted_date, Decimal(self.procedure.processing_days),
-                self.agency)
+                self.submitted_date, Decimal(days), self.agency)
             result['estimated'] = True
         return result
 

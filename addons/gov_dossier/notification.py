@@ -328,7 +328,7 @@ class Notification(ModelSQL, ModelView):
             applicant_text('msg_notification_received_check',
                 check_days=check_days, check_date=format_date(check_date)),
             applicant_text('msg_notification_received_processing',
-                days=format_days(dossier.procedure.processing_days)),
+                days=format_days(dossier.procedure.dossier_days())),
             ]
         return subject, lines, cls._sms(dossier, 'received', check_date)
 

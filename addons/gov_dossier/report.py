@@ -360,7 +360,7 @@ class ReceiptReport(DossierReport):
         moment = values['received_at'] or values['submitted_at']
         values['date'] = moment.date() if moment else values['today']
         if values['processing_days'] is None:
-            values['processing_days'] = dossier.procedure.processing_days
+            values['processing_days'] = dossier.procedure.dossier_days()
         values['submitter'] = (dossier.submitted_by.name
             if dossier.submitted_by and dossier.channel != 'online'
             else '')

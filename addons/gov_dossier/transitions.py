@@ -125,8 +125,9 @@ class TransitionsMixin:
             if dossier.steps:
                 Step.delete(list(dossier.steps))
             dossier.received_date = moments[dossier.id]
+            # R-PROC-8: the committed time when shorter than the law's.
             dossier.processing_days = Decimal(
-                dossier.procedure.processing_days or 0)
+                dossier.procedure.dossier_days() or 0)
             dossier.suspended_days = 0
             dossier.suspended_date = None
             dossier.completed_date = None

@@ -65,6 +65,12 @@ class Procedure(CodeMixin, Workflow, ModelSQL, ModelView):
         "Processing Time (Working Days)", digits=(16, 2), states=_states,
         help="Counted in working days from the receipt of a complete "
         "dossier; fractions are allowed, 0 means the same day.")
+    committed_days = fields.Numeric(
+        "Committed Processing Time (Working Days)", digits=(16, 2),
+        states=_states,
+        help="A shorter time the province commits to than the legal one "
+        "(Điều 13.1.c of the regulation): dossiers received are due by it. "
+        "Empty: the legal processing time.")
     processing_time_note = fields.Char(
         "Processing Time as Published", translate=True, states=_states)
     result_type = fields.Selection([
@@ -308,6 +314,7 @@ class Procedure(CodeMixin, Workflow, ModelSQL, ModelView):
             'field': self.field.name if self.field else None,
             'levels': [k.name for k in self.levels],
             'processing_days': self.processing_days,
+            'committed_days': self.committed_days,
             'processing_time_note': self.processing_time_note,
             'fee': self.total_fee(),
             'service_level': (
@@ -435,11 +442,11 @@ class Procedure(CodeMixin, Workflow, ModelSQL, ModelView):
                     'gov_procedure.msg_procedure_no_processing_days',
                     **names))
         duration = self.on_change_with_steps_duration()
-        if duration > self.processing_days:
+        if duration > self.dossier_days():
             raise PublishError(gettext(
                     'gov_procedure.msg_procedure_steps_too_long',
                     steps=format_number(duration),
-                    days=format_number(self.processing_days), **names))
+                    days=format_number(self.dossier_days()), **names))
         self.check_eform_links()
 
     def check_eform_links(self):
@@ -488,20 +495,39 @@ class Procedure(CodeMixin, Workflow, ModelSQL, ModelView):
     def draft(cls, procedures):
         pass
 
+    def dossier_days(self):
+        """The working days a dossier received now is given (R-PROC-8): the
+        committed time when the province set one, else the legal time."""
+        if self.committed_days is not None:
+            return self.committed_days
+        return self.processing_days
+
     # Integrity --------------------------------------------------------------
 
     @classmethod
     def validate_fields(cls, procedures, field_names):
         super().validate_fields(procedures, field_names)
-        if field_names and 'processing_days' not in field_names:
+        if field_names and not (
+                {'processing_days', 'committed_days'} & set(field_names)):
             return
         for procedure in procedures:
-            if (procedure.processing_days is not None
-                    and procedure.processing_days < 0):
+            for field in [cls.processing_days, cls.committed_days]:
+                value = getattr(procedure, field.name)
+                if value is not None and value < 0:
+                    raise CatalogueValidationError(gettext(
+                            'gov_procedure.msg_negative_value',
+                            field=field.string, record=procedure.rec_name))
+            # Điều 13.1.c: a commitment shortens the time, never lengthens.
+            if (procedure.committed_days is not None
+                    and (procedure.processing_days is None
+                        or procedure.committed_days
+                        > procedure.processing_days)):
                 raise CatalogueValidationError(gettext(
-                        'gov_procedure.msg_negative_value',
-                        field=cls.processing_days.string,
-                        record=procedure.rec_name))
+                        'gov_procedure.msg_committed_days_longer',
+                        record=procedure.rec_name,
+                        committed=format_number(procedure.committed_days),
+                        days=format_number(procedure.processing_days)
+                        if procedure.processing_days is not None else '—'))
 
     @classmethod
     def check_modification(cls, mode, procedures, values=None,

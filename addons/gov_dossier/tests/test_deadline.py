@@ -70,6 +70,46 @@ class DeadlineTestCase(DossierTestCase):
         self.assertEqual(desk.due_date, D(2025, 3, 17))
 
     @with_transaction()
+    def test_committed_time_shortens_the_due_date(self):
+        "R-PROC-8: a committed 3 days instead of the legal 5 sets the appointment; dossiers received before keep their time"
+        Procedure = Pool().get('gov.procedure')
+        Notification = Pool().get('gov.notification')
+        world = make_world(days='5', publish=False, steps=[
+                ("Tiếp nhận", 'receive', 'desk_a', '0.5', 'group_receiver'),
+                ("Thẩm định", 'check', 'unit_a', '1.5', 'group_specialist'),
+                ("Phê duyệt", 'approve', 'unit_a', '0.5', 'group_unit_head'),
+                ("Trả kết quả", 'return', 'desk_a', '0.5', 'group_receiver'),
+                ])
+        procedure = world.procedure
+        Procedure.publish([procedure])
+        before = self.submit(world, local(2025, 3, 3, 9, 0))
+        before = self.act('receive', before, local(2025, 3, 3, 10, 0))
+        self.assertEqual(before.processing_days, Decimal(5))
+        Procedure.draft([procedure])
+        procedure.committed_days = Decimal(3)
+        procedure.save()
+        Procedure.publish([procedure])
+        dossier = self.submit(world, local(2025, 3, 3, 9, 0))
+        # Before reception the citizen is told the committed time.
+        self.assertEqual(dossier.expected_dates()['due_date'], D(2025, 3, 6))
+        dossier = self.act('receive', dossier, local(2025, 3, 3, 10, 0))
+        self.assertEqual(dossier.processing_days, Decimal(3))
+        self.assertEqual(dossier.due_date, D(2025, 3, 6))
+        self.assertEqual(reload(before).due_date, D(2025, 3, 10))
+        # The last step ends on the committed day, not the legal one.
+        self.assertEqual(max(s.due_date for s in dossier.steps),
+            D(2025, 3, 6))
+        # The applicant is told the committed time.
+        desk = make_dossier(world, channel='desk',
+            applicant_email='nguoi.nop@example.net')
+        desk = self.act('receive', desk, local(2025, 3, 3, 10, 0))
+        notes = Notification.search([
+                ('dossier', '=', desk.id), ('kind', '=', 'valid')])
+        self.assertTrue(notes)
+        self.assertIn('Processing time: 3 working days', notes[0].body)
+        self.assertIn('06/03/2025', notes[0].body)
+
+    @with_transaction()
     def test_holidays_are_skipped(self):
         "R-PROC-2: the administrator's holiday calendar is used"
         Holiday = Pool().get('gov.holiday')

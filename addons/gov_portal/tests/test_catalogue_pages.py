@@ -15,7 +15,8 @@ from trytond.transaction import Transaction
 from trytond.wsgi import app
 
 from gov_dossier.tests import dossier_fixtures
-from gov_dossier.tests.dossier_fixtures import make_dossier, make_world
+from gov_dossier.tests.dossier_fixtures import (
+    make_dossier, make_procedure, make_world)
 from gov_portal.tests.tools import PortalPagesTestCase
 from gov_procedure.catalogue_cards import _cards
 
@@ -77,6 +78,28 @@ class CataloguePagesTestCase(PortalPagesTestCase):
         self.write('gov.service.level', level, {'name': "Toàn trình (mới)"})
         self.assertIn("Toàn trình (mới)", self.search())
         self.assertIn("Toàn trình (mới)", self.get('/thu-tuc/' + self.code))
+
+    def test_committed_time_shown(self):
+        """R-PROC-8: a procedure with a committed time shows it beside the
+        legal one, on its page and in the search list"""
+        with Transaction().start(DB_NAME, 0) as transaction:
+            Procedure = Pool().get('gov.procedure')
+            world = make_world()
+            procedure = make_procedure(world.agencies, code='P8', days='5',
+                publish=False, steps=[
+                    ("Tiếp nhận", 'receive', 'desk_a', '0.5', None),
+                    ("Thẩm định", 'check', 'unit_a', '2', None),
+                    ])
+            Procedure.write([procedure], {'committed_days': 3})
+            Procedure.publish([procedure])
+            transaction.commit()
+        page = self.get('/thu-tuc/P8')
+        self.assertIn("5 ngày làm việc kể từ khi nhận đủ hồ sơ hợp lệ", page)
+        self.assertIn("Thời hạn cam kết</dt><dd>3 ngày làm việc", page)
+        listing = self.get('/thu-tuc?q=P8')
+        self.assertIn("Cam kết: 3 ngày làm việc", listing)
+        # Without a commitment, no such line.
+        self.assertNotIn("Thời hạn cam kết", self.get('/thu-tuc/' + self.code))
 
     def test_counts_of_the_procedure_page(self):
         """R-CAT-3: the procedure page counts its dossiers received (drafts

@@ -82,6 +82,31 @@ class PublishingTestCase(unittest.TestCase):
         self.assertEqual(procedure.state, 'published')
 
     @with_transaction()
+    def test_committed_time(self):
+        "R-PROC-8: a committed time shorter than the legal one, never longer; the steps fit in it"
+        Procedure = Pool().get('gov.procedure')
+        procedure = make_procedure(days='5', steps=('1', '2'))
+        self.assertEqual(procedure.dossier_days(), Decimal(5))
+        for wrong in ['6', '-1']:
+            with self.subTest(committed=wrong):
+                procedure.committed_days = Decimal(wrong)
+                with self.assertRaises(CatalogueValidationError):
+                    procedure.save()
+        procedure = Procedure(procedure.id)
+        procedure.committed_days = Decimal('2.5')
+        procedure.save()
+        self.assertEqual(procedure.dossier_days(), Decimal('2.5'))
+        # Steps of 3 days do not fit in the 2.5 days promised.
+        with self.assertRaises(PublishError) as cm:
+            Procedure.publish([procedure])
+        self.assertIn('processing time of 2.5 working days',
+            cm.exception.message)
+        procedure.committed_days = Decimal(3)
+        procedure.save()
+        Procedure.publish([procedure])
+        self.assertEqual(procedure.state, 'published')
+
+    @with_transaction()
     def test_no_processing_time(self):
         "R-CAT-1: a published procedure has a processing time"
         Procedure = Pool().get('gov.procedure')
