@@ -26,3 +26,14 @@ test-pg:
 # Province-scale benchmarks (README, Performance): make bench ARGS="--dossiers 2000000"
 bench: install
 	scripts/bench.sh $(ARGS)
+
+# Backups (README, "Backups and restore"): make backup puts the configured
+# database and its filestore into var/backups/<database>/ (or [gov]
+# backup_dir); make drill restores the newest into a throw-away database and
+# checks it. E.g. make backup ARGS="--database dvc --keep-daily 7"
+.PHONY: backup drill
+backup:
+	$(PY) -m gov_server.backup $(ARGS)
+
+drill:
+	$(PY) -m gov_server.restore_drill $(ARGS)
