@@ -361,6 +361,11 @@ class ReceiptReport(DossierReport):
         values['date'] = moment.date() if moment else values['today']
         if values['processing_days'] is None:
             values['processing_days'] = dossier.procedure.dossier_days()
+        # R-PROC-8: a committed time is printed with the law's beside it.
+        legal = dossier.procedure.processing_days
+        values['legal_days'] = (legal
+            if legal is not None and values['processing_days'] is not None
+            and values['processing_days'] < legal else None)
         values['submitter'] = (dossier.submitted_by.name
             if dossier.submitted_by and dossier.channel != 'online'
             else '')

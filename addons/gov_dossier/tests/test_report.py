@@ -320,6 +320,28 @@ class ReportTestCase(unittest.TestCase):
             execute('gov.dossier.refusal', reload(dossier))
 
     @with_transaction()
+    def test_receipt_with_committed_time(self):
+        "R-PROC-8, R-PROC-5: the receipt prints the committed time with the law's beside it"
+        pool = Pool()
+        Procedure = pool.get('gov.procedure')
+        Step = pool.get('gov.procedure.step')
+        world = make_report_world()
+        procedure = world.procedure
+        Procedure.draft([procedure])
+        check, = [s for s in procedure.steps if s.kind == 'check']
+        Step.write([check], {'duration': Decimal(1)})
+        Procedure.write([procedure], {'committed_days': Decimal(3)})
+        Procedure.publish([procedure])
+        dossier = self.received_desk_dossier(world)
+        _, content, _, _ = execute(
+            'gov.dossier.receipt', dossier, world['receiver_a'])
+        text = ' '.join(pdf_text(content).split())
+        self.assertIn("Thời gian giải quyết hồ sơ: 3 ngày làm việc theo cam "
+            "kết của cơ quan (theo quy định: 5 ngày làm việc)", text)
+        self.assertIn(f"ngày {dossier.due_date.strftime('%d/%m/%Y')}", text)
+        self.assertEqual(dossier.processing_days, Decimal(3))
+
+    @with_transaction()
     def test_stop_notice_after_withdrawal(self):
         "R-PROC-5, R-PROC-9: form 05 (Thông tư 03/2025/TT-VPCP) for a received dossier withdrawn at the applicant's request"
         Dossier = Pool().get('gov.dossier')
