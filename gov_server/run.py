@@ -35,6 +35,9 @@ SANDBOX_NAMES = {
     'postal': ('Doanh nghiệp bưu chính thử nghiệm (sandbox postal operator)',
         'parcels handed to the post move by themselves '
         '([gov_postal] auto_advance)'),
+    'oidc': ('Định danh điện tử thử nghiệm (sandbox VNeID, OpenID Connect)',
+        'the login page\'s "Đăng nhập bằng VNeID (thử nghiệm)": pick a '
+        'demo citizen or type one'),
     }
 
 
@@ -70,6 +73,11 @@ def main(argv=None):
 
     from gov_server.data_load import print_accounts
     from gov_server.wsgi import application
+    # The demo identity provider record follows the sandbox's address
+    # (new at each start); before the mailbox's thread (see below).
+    from gov_server.data_sso import point_demo_provider
+    pointed = point_demo_provider(
+        config, config.get('gov', 'database', default='dvc'))
     mailbox = config.get('gov', 'dev_mailbox', default=None)
     if mailbox:
         # After the application: trytond refuses to load the pool while
@@ -82,7 +90,9 @@ def main(argv=None):
     for name, sandbox_url in started.items():
         label, hint = SANDBOX_NAMES.get(name, (name, ''))
         print(f'{label}: {sandbox_url} — {hint}')
-    if started:
+    if pointed:
+        print(pointed)
+    if started or pointed:
         print()
     run_simple(args.host, args.port, application, threaded=True,
         use_reloader=False)

@@ -30,12 +30,22 @@ module (trytond.config), a configparser.ConfigParser, a dict of sections
     ``sandbox_port``  its port (default: a free one)
     ``secret``        the shared HMAC secret (default: a random one)
 
+``oidc`` (gov_server.sandbox_oidc), section ``[gov_sso]``:
+    ``sandbox_port``  its port (default: a free one)
+    ``secret``        the client secret of the portal (default: a random
+                      one)
+    ``client_id``     the portal's client id there (default
+                      ``dvc-daknong``)
+
 `settings()` gives, for the running sandboxes, the values the platform's
 own configuration needs to talk to them — for the payment sandbox
 ``[gov_fee] gateway = http``, ``payment_url = <url>/orders``, ``secret``
 and ``merchant_id``; for the postal sandbox ``[gov_postal] carrier =
-http``, ``carrier_url = <url>``, ``secret`` and ``customer_code``;
-`apply(config)` writes them into trytond.config.
+http``, ``carrier_url = <url>``, ``secret`` and ``customer_code``; for
+the identity provider ``[gov_sso] sandbox_issuer = <url>``,
+``sandbox_client_id`` and ``sandbox_client_secret`` (gov_server.data_sso
+points the demo provider record at it); `apply(config)` writes them into
+trytond.config.
 
 The processes are stopped by `stop_all()`, at the exit of the process
 that started them, and by themselves when that process disappears
@@ -78,6 +88,8 @@ SANDBOXES = {
         arguments=('customer_code', 'auto_advance')),
     'national': Sandbox('national', 'gov_server.sandbox_national',
         'gov_api'),
+    'oidc': Sandbox('oidc', 'gov_server.sandbox_oidc', 'gov_sso',
+        defaults={'client_id': 'dvc-daknong'}, arguments=('client_id',)),
     }
 
 
@@ -202,6 +214,15 @@ def settings():
         result['gov_api'] = {
             'sync_url': national.url + '/events',
             'secret': national.options['secret'],
+            }
+    oidc = _running.get('oidc')
+    if oidc:
+        # Not read by gov_sso itself (its providers are records):
+        # gov_server.data_sso writes them into the demo provider.
+        result['gov_sso'] = {
+            'sandbox_issuer': oidc.url,
+            'sandbox_client_id': oidc.options['client_id'],
+            'sandbox_client_secret': oidc.options['secret'],
             }
     return result
 

@@ -5,10 +5,9 @@
 the e-mail, log in and out, reset the password, keep a profile.
 
 Authentication goes through `authenticators`: the password form is the
-first; an OpenID Connect provider (single sign-on, its own issue) adds a
-route that, once the provider vouched for the person, finds or creates the
-web.user and calls `portal.log_in(web_user)` — the only place a session is
-opened."""
+first; an OpenID Connect provider (gov_sso) adds a route that, once the
+provider vouched for the person, finds or creates the web.user and calls
+`portal.log_in(web_user)` — the only place a session is opened."""
 import datetime as dt
 import logging
 from urllib.parse import unquote, urlencode, urlsplit
@@ -66,10 +65,11 @@ def purpose(portal, next_):
     return None, None
 
 
-def authenticators():
+def authenticators(portal):
     """The ways a citizen can log in, in the order the login page shows
-    them: (key, label, url). Single sign-on adds its entry here."""
-    return [('password', 'Mật khẩu', '/dang-nhap')]
+    them: (key, label, url) — web.user.portal_authenticators, which other
+    modules extend (gov_sso adds its identity providers)."""
+    return portal.pool.get('web.user').portal_authenticators()
 
 
 def profile_errors(portal, form, errors):
@@ -363,7 +363,7 @@ def login(portal):
             portal.log_in(user)
             return portal.redirect(next_)
     return portal.render('login.html', form=form, errors=errors, next=asked,
-        purpose=purpose(portal, asked), authenticators=authenticators())
+        purpose=purpose(portal, asked), authenticators=authenticators(portal))
 
 
 @page('/dang-xuat', methods=('POST',))

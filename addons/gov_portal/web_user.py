@@ -66,6 +66,13 @@ class User(TextBoundsMixin, metaclass=PoolMeta):
         "how often a stranger can have one sent to this address.")
 
     @classmethod
+    def portal_authenticators(cls):
+        """The ways a citizen can log in, in the order the login page shows
+        them: [(key, label, url)]. Modules add theirs by extending this
+        method (gov_sso: a button per identity provider)."""
+        return [('password', 'Mật khẩu', '/dang-nhap')]
+
+    @classmethod
     def copy(cls, users, default=None):
         default = default.copy() if default is not None else {}
         default.setdefault('mail_dates')
