@@ -4,8 +4,9 @@ identity provider (gov_server/sandbox_oidc.py), over real HTTP, started
 by gov_server.sandboxes like the other sandboxes.
 
 - the first sign-in makes the account from the verified claims (name,
-  identification number, address, phone prefilled); the next one opens
-  the same account, and the identity's data replace what was typed;
+  identification number, address, phone prefilled) once she agreed to
+  the consent text, recorded with its version (R-SEC-5); the next one
+  opens the same account, and the identity's data replace what was typed;
 - an ID token with a tampered signature, another audience, expired, or
   without / with another nonce, and a state replayed or brought by
   another browser are refused with a Vietnamese page (4xx, no trace) and
@@ -102,6 +103,25 @@ def sign_in(portal, person, client=None, misbehave=None):
     return client, status, headers, body
 
 
+def agree(client, portal, consent=True):
+    "On the consent page of a first sign-in: agree (or not) and go on."
+    status, _, page = client.get('/dang-nhap/sso/dong-y')
+    assert status == 200 and 'Tạo tài khoản từ định danh điện tử' in page
+    version = re.search(r'name="consent_version" value="(\d+)"', page)
+    data = {'consent_version': version.group(1)} if version else {}
+    if consent:
+        data['consent'] = '1'
+    return client.post('/dang-nhap/sso/dong-y', data)
+
+
+def first_sign_in(portal, person, client=None):
+    "A first sign-in: the provider, then her consent to a new account."
+    client, status, headers, body = sign_in(portal, person, client)
+    assert status == 303 and headers['Location'] == '/dang-nhap/sso/dong-y'
+    status, headers, body = agree(client, portal)
+    return client, status, headers, body
+
+
 def signed_in(client):
     status, _, page = client.get('/tai-khoan')
     return page if status == 200 else None
@@ -120,10 +140,27 @@ def test_first_sign_in_creates_the_account_from_the_identity(portal):
     "R-SEC-4, R-SUB-8, R-AG-4: the first sign-in makes the account with the verified name, number, address and phone, and opens it"
     person = citizen(phone_number='0912345678')
     client, status, headers, body = sign_in(portal, person)
+    # R-SEC-5: no account before she agreed to the consent text.
+    assert status == 303 and headers['Location'] == '/dang-nhap/sso/dong-y'
+    assert signed_in(client) is None
+    status, _, body = agree(client, portal, consent=False)
+    assert status == 200 and 'Vui lòng đồng ý' in body
+    assert signed_in(client) is None
+    # Another browser cannot take her pending identity.
+    stranger = Client(portal)
+    stranger.cookies['dvc_sso_link'] = client.cookies['dvc_sso_link']
+    status, _, _ = stranger.get('/dang-nhap/sso/dong-y')
+    assert status == 400
+    status, headers, body = agree(client, portal)
     assert status == 303, body
     assert headers['Location'] == '/tai-khoan'
     page = signed_in(client)
     assert page, 'not signed in'
+    # What she agreed to is kept with its version, as at registration.
+    status, _, data = client.get('/tai-khoan/du-lieu.json')
+    assert status == 200
+    consents = json.loads(data)['consents']
+    assert [c['purpose'] for c in consents] == ['registration'], consents
     assert field(page, 'full_name') == person['name']
     assert field(page, 'identification_number') == person[
         'identification_number']
@@ -134,7 +171,7 @@ def test_first_sign_in_creates_the_account_from_the_identity(portal):
 def test_next_sign_in_opens_the_same_account_identity_replaces_typed(portal):
     "R-SEC-4, R-AG-4: the second sign-in opens the same account; the data of the identity replace what she typed"
     person = citizen()
-    client, status, _, _ = sign_in(portal, person)
+    client, status, _, _ = first_sign_in(portal, person)
     assert status == 303
     # She types another name and a phone the provider does not give.
     page = signed_in(client)
@@ -166,7 +203,7 @@ def test_invalid_id_token_is_refused(portal, misbehave):
     assert 'Traceback' not in body and 'JoseError' not in body
     assert signed_in(client) is None
     # No account was made: signing in properly now makes it.
-    client, status, headers, _ = sign_in(portal, person)
+    client, status, headers, _ = first_sign_in(portal, person)
     assert status == 303 and headers['Location'] == '/tai-khoan'
 
 
@@ -198,7 +235,7 @@ def test_state_is_good_once_and_in_its_browser_only(portal):
 def test_key_rotation_is_followed(portal):
     "R-SEC-4: after the provider rotated its signing key the portal fetches its keys again"
     person = citizen()
-    _, status, _, _ = sign_in(portal, person)
+    _, status, _, _ = first_sign_in(portal, person)
     assert status == 303
     control(portal, rotate_key=True)
     client, status, _, body = sign_in(portal, person)
@@ -268,6 +305,10 @@ def test_sign_in_with_the_identity_in_chromium(desktop, portal):
     page.fill('#f-birthdate', '1990-08-15')
     page.fill('#f-address', 'Tổ 1, phường Nghĩa Tân, thành phố Gia Nghĩa')
     page.locator('form:has(#f-name) button').click()
+    page.wait_for_url(portal.url + '/dang-nhap/sso/dong-y')
+    check_page(page, 'sso-consent')
+    page.check('#f-consent')
+    page.get_by_role('button', name='Đồng ý và tạo tài khoản').click()
     page.wait_for_url(portal.url + '/tai-khoan')
     assert page.input_value('#f-full_name') == 'Hồ Thị Xuân'
     assert page.input_value('#f-identification_number') == number

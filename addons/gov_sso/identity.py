@@ -159,7 +159,8 @@ class Authorization(ModelSQL):
 
 class PendingLink(ModelSQL):
     """An identity vouched for by a provider, waiting for the password of
-    the local account with the same identification number."""
+    the local account with the same identification number — or, without
+    an account (web_user empty), for her consent before one is made."""
     __name__ = 'gov.sso.link'
     __string__ = "Single Sign-On Pending Link"
 
@@ -169,7 +170,7 @@ class PendingLink(ModelSQL):
         required=True, ondelete='CASCADE')
     subject = fields.Char("Subject", required=True)
     web_user = fields.Many2One('web.user', "Citizen Account",
-        required=True, ondelete='CASCADE')
+        ondelete='CASCADE')
     claims = fields.Text("Claims")
     next_path = fields.Char("Next")
 

@@ -9,10 +9,12 @@
 ``/dang-nhap/sso/callback``
     the provider's answer: the request of its state is taken (once), the
     code traded for tokens, the ID token verified (oidc.py); then the
-    account linked to the subject is opened, or a new one made from the
-    verified claims — unless a local account has the same identification
-    number: then ``/dang-nhap/sso/lien-ket`` asks for that account's
-    password before linking both.
+    account linked to the subject is opened; else, when a local account
+    has the same identification number, ``/dang-nhap/sso/lien-ket`` asks
+    for that account's password before linking both; else
+    ``/dang-nhap/sso/dong-y`` shows the consent text (R-SEC-5) and makes
+    the account from the verified claims once she agreed, recording which
+    version she agreed to, as registration does.
 
 Every refusal is a Vietnamese page with a 4xx status (502 when the
 provider cannot be reached), never a stack trace; the details go to the
@@ -27,7 +29,7 @@ from trytond.exceptions import RateLimitException
 from trytond.transaction import Transaction
 
 from gov_agency.public import public_url
-from gov_portal.routes_account import asked_next
+from gov_portal.routes_account import asked_next, shown_consent
 from gov_portal.web import PageError, add_template_folder, page, safe_next
 from gov_portal.web_user import valid_identification
 
@@ -39,6 +41,7 @@ add_template_folder(Path(__file__).resolve().parent / 'templates')
 
 CALLBACK = '/dang-nhap/sso/callback'
 LINK = '/dang-nhap/sso/lien-ket'
+CONSENT = '/dang-nhap/sso/dong-y'
 LINK_COOKIE = 'dvc_sso_link'
 
 
@@ -165,13 +168,10 @@ def signed_in(portal, provider, claims, values, next_):
                 _('Tài khoản gắn với định danh này đã bị khóa hoặc đóng.'),
                 status=403)
     else:
+        # Her password links a local account with her number; a new
+        # account waits for her consent.
         local = WebUser.local_with_number(values['identification_number'])
-        if local:
-            return ask_password(portal, provider, claims, local, next_)
-        user = WebUser.create_from_identity(values)
-        identity = Identity(provider=provider, subject=subject,
-            web_user=user)
-        next_ = next_ or '/tai-khoan'
+        return keep_pending(portal, provider, claims, local, next_)
     record_identity(identity, user, values)
     return sign_in(portal, user, next_)
 
@@ -184,9 +184,10 @@ def record_identity(identity, user, values):
     user.apply_identity(values)
 
 
-def ask_password(portal, provider, claims, local, next_):
+def keep_pending(portal, provider, claims, local, next_):
     """Keep the verified identity (server-side, bound to this browser) and
-    ask for the local account's password."""
+    ask for the local account's password, or without one (local None) for
+    her consent to a new account."""
     PendingLink = portal.pool.get('gov.sso.link')
     token = secrets.token_urlsafe(32)
     kept = {k: claims[k] for k in {'sub', provider.claim_identification,
@@ -196,11 +197,72 @@ def ask_password(portal, provider, claims, local, next_):
     PendingLink.create([{
                 'token_hash': digest(token), 'browser': portal.browser,
                 'provider': provider.id, 'subject': claims['sub'],
-                'web_user': local.id, 'claims': json.dumps(kept),
-                'next_path': next_,
+                'web_user': local.id if local else None,
+                'claims': json.dumps(kept), 'next_path': next_,
                 }])
     portal.cookies.append((LINK_COOKIE, token, 600))
-    return portal.redirect(LINK)
+    return portal.redirect(LINK if local else CONSENT)
+
+
+def pending_of(portal, consent):
+    """The pending identity of this browser, of the kind the page handles
+    (a new account to consent to, or an account to link), else None."""
+    pending = portal.pool.get('gov.sso.link').find(
+        portal.request.cookies.get(LINK_COOKIE), portal.browser)
+    if pending is None or (pending.web_user is None) != consent:
+        return None
+    return pending
+
+
+def no_pending(portal):
+    _ = portal._
+    return refusal(portal, _('Phiên liên kết đã hết hạn'),
+        _('Không còn yêu cầu liên kết tài khoản nào đang chờ.'))
+
+
+@page(CONSENT, methods=('GET', 'POST'))
+def consent(portal):
+    """Her consent to the processing of her personal data (R-SEC-5, Decree
+    13/2023/NĐ-CP Điều 11) before the account is made from her identity:
+    the same text and record as the registration form's."""
+    _ = portal._
+    pool = portal.pool
+    WebUser = pool.get('web.user')
+    Identity = pool.get('gov.sso.identity')
+    Consent = pool.get('gov.portal.consent')
+    pending = pending_of(portal, consent=True)
+    if pending is None:
+        return no_pending(portal)
+    provider = pending.provider
+    values = profile_from_claims(provider, pending.claim_values)
+    errors = {}
+    if portal.request.method == 'POST':
+        if not portal.request.form.get('consent'):
+            errors['consent'] = _(
+                'Vui lòng đồng ý để cơ quan nhà nước sử dụng thông tin của '
+                'bạn khi giải quyết hồ sơ.')
+        elif local := WebUser.local_with_number(
+                values['identification_number']):
+            # An account with her number was made meanwhile: linking it
+            # needs its password, as at the callback.
+            pending.web_user = local
+            pending.save()
+            return portal.redirect(LINK)
+        else:
+            user = WebUser.create_from_identity(values)
+            Consent.record(user, 'registration',
+                consent_text=shown_consent(portal, 'registration'))
+            identity = Identity.find(provider, pending.subject) or Identity(
+                provider=provider, subject=pending.subject)
+            identity.web_user = user
+            record_identity(identity, user, values)
+            next_ = pending.next_path or '/tai-khoan'
+            pool.get('gov.sso.link').delete([pending])
+            portal.cookies.append((LINK_COOKIE, '', 0))
+            return sign_in(portal, user, next_)
+    return portal.render('sso_consent.html', errors=errors,
+        provider=provider, name=values.get('full_name') or '',
+        consent=pool.get('gov.portal.consent.text').current('registration'))
 
 
 def mask_email(email):
@@ -218,11 +280,9 @@ def link(portal):
     PendingLink = portal.pool.get('gov.sso.link')
     WebUser = portal.pool.get('web.user')
     Identity = portal.pool.get('gov.sso.identity')
-    pending = PendingLink.find(
-        portal.request.cookies.get(LINK_COOKIE), portal.browser)
+    pending = pending_of(portal, consent=False)
     if pending is None:
-        return refusal(portal, _('Phiên liên kết đã hết hạn'),
-            _('Không còn yêu cầu liên kết tài khoản nào đang chờ.'))
+        return no_pending(portal)
     account = pending.web_user
     errors = {}
     if portal.request.method == 'POST':
