@@ -1,9 +1,11 @@
 # Two commands on a fresh Debian machine with Python 3.11:
 #   make run    install everything, create/update the SQLite demo database, serve on :8000
 #   make test   all tests on SQLite, then again on PostgreSQL 15
+#   make prod   the production stack on PostgreSQL under supervisor
+#               (gov_server/prod.py; make prod-status, make prod-stop)
 PY := .venv/bin/python
 
-.PHONY: run test test-sqlite test-pg demo-db install bench lint
+.PHONY: run test test-sqlite test-pg demo-db install bench lint prod prod-stop prod-status
 
 install:
 	scripts/bootstrap.sh
@@ -37,3 +39,15 @@ backup:
 
 drill:
 	$(PY) -m gov_server.restore_drill $(ARGS)
+
+# Two gunicorn instances, trytond-cron and trytond-worker under supervisor,
+# on PostgreSQL (README, Operations): make prod PROD_ARGS="--database dvc
+# --ports 8000,8001 --portal-url https://…"; state and logs in var/prod/.
+prod: install
+	$(PY) -m gov_server.prod start $(PROD_ARGS)
+
+prod-stop:
+	$(PY) -m gov_server.prod stop
+
+prod-status:
+	$(PY) -m gov_server.prod status

@@ -21,3 +21,21 @@ accesslog = '-'
 # see the README's Performance section). A code upgrade then needs a
 # restart of the master, not a HUP.
 preload_app = True
+
+
+def post_fork(server, worker):
+    """A worker ends with its master. A master killed (SIGKILL, OOM killer)
+    would leave its workers serving on the port until their next wake-up
+    (timeout / 2: a minute), and the master that supervisor starts again
+    (deploy/supervisord.conf) could not bind it. Linux: the kernel sends
+    the worker SIGTERM — a graceful stop — when its master dies."""
+    import sys
+    if not sys.platform.startswith('linux'):
+        return
+    import ctypes
+    import os
+    import signal
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != server.pid:  # the master died before prctl
+        os._exit(0)

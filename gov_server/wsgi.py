@@ -15,6 +15,11 @@ trusted_hosts`, and the loopback names in development) — others get a 400
 page — and loses the X-Forwarded-Host/Port/Prefix headers a client could
 send to pose as nginx (nginx sets Host itself). `[gov] portal_url` is
 required: links never come from a request's headers.
+
+`/healthz` (gov_server.health) is answered here, before trytond's routes:
+no rate limit of the portal applies to a health checker, and no page
+machinery runs. It answers on the trusted hosts and on the loopback names
+(a local check by address): it writes no link.
 """
 import logging
 import os
@@ -29,7 +34,7 @@ configure()
 from trytond import config  # noqa: E402
 
 from gov_agency.public import (  # noqa: E402
-    configured_portal_url, trusted_hosts)
+    LOOPBACK, configured_portal_url, trusted_hosts)
 
 # Checked before the database is opened: a production server without it
 # would write links from nowhere (the development server sets it).
@@ -48,11 +53,12 @@ os.environ.setdefault(
 from trytond.application import app as tryton_app  # noqa: E402
 from trytond.wsgi import TrytondWSGI  # noqa: E402
 
-from gov_server import devmail, speedups  # noqa: E402
+from gov_server import devmail, health, speedups  # noqa: E402
 
 speedups.install()
 logger = logging.getLogger(__name__)
 TRUSTED_HOSTS = trusted_hosts()
+HEALTH_HOSTS = list(dict.fromkeys(TRUSTED_HOSTS + list(LOOPBACK)))
 # Set by a proxy, but nginx does not use them (config/nginx.conf.sample):
 # when present they come from the client.
 FORGEABLE = (
@@ -106,9 +112,12 @@ def refuse_host(environ, start_response):
 def application(environ, start_response):
     for name in FORGEABLE:
         environ.pop(name, None)
+    path = environ.get('PATH_INFO') or '/'
+    if path == health.PATH and host_is_trusted(
+            environ.get('HTTP_HOST'), HEALTH_HOSTS):
+        return health.application(environ, start_response)
     if not host_is_trusted(environ.get('HTTP_HOST'), TRUSTED_HOSTS):
         return refuse_host(environ, start_response)
-    path = environ.get('PATH_INFO') or '/'
     if devmail.DIRECTORY is not None and (
             path == devmail.PATH or path.startswith(devmail.PATH + '/')):
         return devmail.application(environ, start_response)

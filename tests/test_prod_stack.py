@@ -1,0 +1,216 @@
+"""`make prod` runs the real production stack and keeps it running (R-OPS-1,
+R-OPS-3): gov_server.prod start on a fresh PostgreSQL database, two
+gunicorn instances, trytond-cron and trytond-worker under supervisor; a
+gunicorn master killed is started again; stop leaves no process behind.
+
+PostgreSQL only (the production stack does not run on SQLite). The
+database is named after the test run's, so the test command's cleanup
+drops it even if this test is interrupted."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from gov_server import prod
+from gov_server.settings import VAR
+from tests.conftest import ROOT, _free_port
+
+postgresql_only = pytest.mark.skipif(
+    os.environ.get('GOV_TEST_BACKEND') != 'postgresql',
+    reason='the production stack runs on PostgreSQL only '
+    '(scripts/test.sh postgresql)')
+
+PROGRAMS = ('dvc:web-1', 'dvc:web-2', 'dvc:cron', 'dvc:worker')
+
+
+def health(port):
+    try:
+        with urllib.request.urlopen(
+                f'http://127.0.0.1:{port}/healthz', timeout=5) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, None
+    except OSError:
+        return None, None
+
+
+def wait(predicate, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def stack_processes(directory):
+    """The live (not zombie) processes of this stack: supervisord and its
+    programs, which all carry DVC_PROD_DIR in their environment."""
+    found = {}
+    marker = f'DVC_PROD_DIR={directory}'.encode()
+    for entry in Path('/proc').iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if marker not in (entry / 'environ').read_bytes().split(b'\0'):
+                continue
+            # A zombie (state Z) no longer runs: only its parent's reaping
+            # is left, which this container's first process may not do.
+            state = (entry / 'stat').read_text().rsplit(')', 1)[1].split()[0]
+            if state != 'Z':
+                found[int(entry.name)] = (entry / 'cmdline').read_bytes(
+                    ).replace(b'\0', b' ').decode()
+        except OSError:
+            continue
+    return found
+
+
+def children(pid):
+    return [int(p) for p in Path(f'/proc/{pid}/task/{pid}/children'
+            ).read_text().split()]
+
+
+@pytest.fixture
+def stack(tmp_path):
+    directory = tmp_path / 'prod'
+    database = os.environ['DB_NAME'] + '_prod'
+    ports = [_free_port(), _free_port()]
+    env = {k: v for k, v in os.environ.items()
+        if not k.startswith(('TRYTOND_', 'DB_'))}
+
+    def run(*args, check=True):
+        return subprocess.run(
+            [sys.executable, '-m', 'gov_server.prod', *args,
+                '--dir', str(directory)],
+            env=env, cwd=ROOT, check=check, capture_output=True, text=True)
+    run.dir, run.database, run.ports = directory, database, ports
+    run.start_args = ['start', '--database', database,
+        '--database-uri', os.environ['TRYTOND_DATABASE_URI'],
+        '--ports', f'{ports[0]},{ports[1]}', '--workers', '1', '--wait', '60']
+    try:
+        yield run
+    finally:
+        run('stop', check=False)
+        for pid in stack_processes(directory):
+            os.kill(pid, signal.SIGKILL)
+        subprocess.run(['dropdb', '-h', '/var/run/postgresql',
+                '--if-exists', database], check=False)
+        (VAR / f'{database}.modules').unlink(missing_ok=True)
+
+
+@postgresql_only
+def test_prod_stack_runs_restarts_and_stops(stack):
+    """R-OPS-1: make prod's stack answers ok through both gunicorn
+    instances; a gunicorn master killed (SIGKILL) is started again by
+    supervisor while the other instance serves, a worker killed is
+    replaced; R-OPS-3: every program logs JSON lines in var/prod/log;
+    make prod-stop leaves no process running."""
+    started = time.monotonic()
+    result = stack(*stack.start_args, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    startup = time.monotonic() - started
+    for port in stack.ports:
+        status, answer = health(port)
+        assert status == 200 and answer['database'] == 'ok', answer
+        assert answer['status'] == 'ok', answer
+    status = stack('status', check=False)
+    assert status.returncode == 0, status.stdout + status.stderr
+    for program in PROGRAMS:
+        assert f'{program}' in status.stdout
+    assert status.stdout.count('RUNNING') == 4, status.stdout
+    assert len(stack_processes(stack.dir)) >= 5  # supervisord + programs
+
+    state = prod.load_state(stack.dir)
+
+    def pid(program):
+        out = prod.supervisorctl(state, 'pid', program,
+            capture_output=True, text=True).stdout.strip()
+        return int(out) if out.isdigit() else 0
+
+    # A gunicorn master killed: its worker goes with it, the other
+    # instance keeps serving, supervisor starts the instance again.
+    master = pid('dvc:web-1')
+    workers = children(master)
+    assert master and workers
+    killed = time.monotonic()
+    os.kill(master, signal.SIGKILL)
+    assert health(stack.ports[1])[0] == 200
+    assert wait(lambda: pid('dvc:web-1') not in (0, master), 30)
+    assert wait(lambda: health(stack.ports[0])[0] == 200, 30)
+    restart = time.monotonic() - killed
+    assert wait(lambda: not any(Path(f'/proc/{w}').exists()
+            and 'Z' not in Path(f'/proc/{w}/stat').read_text().rsplit(
+                ')', 1)[1].split()[0] for w in workers), 10), workers
+    # A worker killed: its master replaces it.
+    master2 = pid('dvc:web-2')
+    worker, = children(master2)
+    os.kill(worker, signal.SIGKILL)
+    assert wait(lambda: children(master2) not in ([], [worker]), 20)
+    assert wait(lambda: health(stack.ports[1])[0] == 200, 20)
+    assert pid('dvc:web-2') == master2
+
+    # Structured logs: JSON lines of each program.
+    log = stack.dir / 'log'
+    for name in ('web-1', 'web-2', 'cron', 'worker'):
+        lines = [line for line in (log / f'{name}.log').read_text(
+                ).splitlines() if line.startswith('{')]
+        assert lines, name
+        entries = [json.loads(line) for line in lines]
+        assert {'time', 'level', 'logger', 'message'} <= set(entries[-1])
+    access = [json.loads(line) for line in (log / 'web-2.log').read_text(
+            ).splitlines() if '"gunicorn.access"' in line]
+    assert any(e['http']['path'] == '/healthz' and e['http']['status']
+        == '200' for e in access)
+
+    result = stack('stop', check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert stack_processes(stack.dir) == {}
+    assert stack('status', check=False).returncode == 3
+    for port in stack.ports:
+        assert health(port) == (None, None)
+    print(f'prod stack: started in {startup:.1f} s (database set up '
+        f'included), web-1 back {restart:.1f} s after SIGKILL')
+
+
+@pytest.mark.skipif(not shutil.which('nginx'), reason='nginx not installed')
+def test_nginx_sample_is_valid(tmp_path):
+    "R-OPS-1: config/nginx.conf.sample passes `nginx -t`."
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    import datetime as dt
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(
+                x509.oid.NameOID.COMMON_NAME, 'dichvucong.example.gov.vn')])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(1)
+        .not_valid_before(now).not_valid_after(now + dt.timedelta(days=1))
+        .sign(key, hashes.SHA256()))
+    (tmp_path / 'cert.pem').write_bytes(
+        cert.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / 'key.pem').write_bytes(key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption()))
+    sample = (ROOT / 'config' / 'nginx.conf.sample').read_text().replace(
+        '/etc/ssl/dvc/fullchain.pem', str(tmp_path / 'cert.pem')).replace(
+        '/etc/ssl/dvc/privkey.pem', str(tmp_path / 'key.pem'))
+    (tmp_path / 'dvc.conf').write_text(sample)
+    (tmp_path / 'nginx.conf').write_text(
+        f'pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n'
+        'events {}\nhttp {\n'
+        f'    access_log {tmp_path}/access.log;\n'
+        + ''.join(f'    {kind}_temp_path {tmp_path}/{kind};\n' for kind in (
+                'client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi')) +
+        f'    include {tmp_path}/dvc.conf;\n}}\n')
+    result = subprocess.run(['nginx', '-t', '-p', str(tmp_path), '-c',
+            str(tmp_path / 'nginx.conf')], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
