@@ -51,3 +51,10 @@ prod-stop:
 
 prod-status:
 	$(PY) -m gov_server.prod status
+
+# Fault drills on a throw-away `make prod` stack (README, "Fault drills";
+# gov_server/drills.py): worker killed during submissions, database
+# connections cut, overload. E.g. make drill-faults ARGS="--scale full"
+.PHONY: drill-faults
+drill-faults:
+	$(PY) -m gov_server.drills $(ARGS)

@@ -29,7 +29,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.utils import redirect as _redirect
 
-from trytond import config
+from trytond import backend, config
 from trytond.pool import Pool
 from trytond.protocols.wrappers import Response, with_transaction
 from trytond.transaction import Transaction
@@ -340,6 +340,32 @@ def error_response(request, status, message=None, headers=None):
     return response
 
 
+# The database went away under the request (connections cut, a restart, a
+# fail-over): the citizen is told to retry, with Retry-After, never a 500
+# (R-OPS-1). InterfaceError: psycopg's "the connection is closed".
+RETRY_AFTER = 5  # seconds
+
+
+def _database_unavailable_errors():
+    errors = [backend.DatabaseOperationalError]
+    try:
+        import psycopg
+    except ImportError:
+        pass
+    else:
+        errors.append(psycopg.InterfaceError)
+    return tuple(errors)
+
+
+DATABASE_UNAVAILABLE = _database_unavailable_errors()
+
+
+def unavailable_response(request):
+    "The Vietnamese 503 page with Retry-After."
+    return error_response(request, 503,
+        headers={'Retry-After': str(RETRY_AFTER)})
+
+
 def page(path, methods=('GET',), readonly=None, max_size=None):
     """Register a portal page.
 
@@ -375,6 +401,11 @@ def page(path, methods=('GET',), readonly=None, max_size=None):
                 response = error_response(request, 413)
             except HTTPException as error:
                 response = error_response(request, error.code or 500)
+            except DATABASE_UNAVAILABLE:
+                # trytond already retried a write; the cause is logged.
+                logger.warning('portal page %s: database unavailable',
+                    request.path, exc_info=True)
+                response = unavailable_response(request)
             except Exception:
                 logger.exception('portal page %s failed', request.path)
                 response = error_response(request, 500)
