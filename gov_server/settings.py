@@ -14,7 +14,7 @@ DEFAULT_CONFIG = ROOT / 'config' / 'trytond.conf'
 # Our modules, activated or updated by gov_server.setup_db.
 MODULES = ['gov_agency', 'gov_procedure', 'gov_dossier', 'gov_portal',
     'gov_fee', 'gov_postal', 'gov_feedback', 'gov_rating', 'gov_report',
-    'gov_signature', 'gov_api', 'gov_sso']
+    'gov_signature', 'gov_api', 'gov_sso', 'gov_audit']
 
 # The demo's passwords (README, "Demo accounts"); change them before any
 # real use.
