@@ -38,6 +38,9 @@ SANDBOX_NAMES = {
     'oidc': ('Định danh điện tử thử nghiệm (sandbox VNeID, OpenID Connect)',
         'the login page\'s "Đăng nhập bằng VNeID (thử nghiệm)": pick a '
         'demo citizen or type one'),
+    'sms': ('Nhà mạng SMS thử nghiệm (sandbox SMS operator)',
+        'its page lists the SMS sent and texts "TRACUU <mã hồ sơ>" to the '
+        'lookup'),
     }
 
 

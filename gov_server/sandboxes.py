@@ -37,11 +37,24 @@ module (trytond.config), a configparser.ConfigParser, a dict of sections
     ``client_id``     the portal's client id there (default
                       ``dvc-daknong``)
 
+``sms`` (gov_server.sandbox_sms), section ``[gov_sms]``:
+    ``sandbox_port``  its port (default: a free one)
+    ``secret``        the shared HMAC secret, of the messages, delivery
+                      reports and inbound SMS (default: a random one)
+    ``sender``        our brandname, the only one it accepts (default
+                      ``DVC-DAKNONG``)
+    ``inbound_url``   the platform's ``/sms/inbound``, where it forwards
+                      the SMS texted to it (default: none until set with
+                      its ``POST /control``)
+    ``report_delay``  seconds before a delivery report (default 0.2)
+
 `settings()` gives, for the running sandboxes, the values the platform's
 own configuration needs to talk to them — for the payment sandbox
 ``[gov_fee] gateway = http``, ``payment_url = <url>/orders``, ``secret``
 and ``merchant_id``; for the postal sandbox ``[gov_postal] carrier =
 http``, ``carrier_url = <url>``, ``secret`` and ``customer_code``; for
+the SMS operator ``[gov] sms_gateway = operator`` and
+``sms_inbound_secret``, ``[gov_sms] url``, ``secret`` and ``sender``; for
 the identity provider ``[gov_sso] sandbox_issuer = <url>``,
 ``sandbox_client_id`` and ``sandbox_client_secret`` (gov_server.data_sso
 points the demo provider record at it); `apply(config)` writes them into
@@ -90,6 +103,10 @@ SANDBOXES = {
         'gov_api'),
     'oidc': Sandbox('oidc', 'gov_server.sandbox_oidc', 'gov_sso',
         defaults={'client_id': 'dvc-daknong'}, arguments=('client_id',)),
+    'sms': Sandbox('sms', 'gov_server.sandbox_sms', 'gov_sms',
+        defaults={'sender': 'DVC-DAKNONG', 'inbound_url': None,
+            'report_delay': None},
+        arguments=('sender', 'inbound_url', 'report_delay')),
     }
 
 
@@ -223,6 +240,19 @@ def settings():
             'sandbox_issuer': oidc.url,
             'sandbox_client_id': oidc.options['client_id'],
             'sandbox_client_secret': oidc.options['secret'],
+            }
+    sms = _running.get('sms')
+    if sms:
+        # gov_dossier's SMS gateway sends there; the lookup by SMS
+        # (gov_portal) trusts what it forwards, signed with its secret.
+        result.setdefault('gov', {}).update({
+                'sms_gateway': 'operator',
+                'sms_inbound_secret': sms.options['secret'],
+                })
+        result['gov_sms'] = {
+            'url': sms.url,
+            'secret': sms.options['secret'],
+            'sender': sms.options['sender'],
             }
     return result
 

@@ -59,6 +59,41 @@ Channels and the gateway used for each, chosen in the trytond configuration:
         sms_http_token = …
         sms_http_success = "code"\\s*:\\s*"?(0|200)"?
 
+    - ``operator``: `OperatorSMSGateway`, the signed protocol below (an
+      operator's API, or its adapter, that signs, deduplicates and reports
+      delivery). Options, all in ``[gov_sms]``:
+
+      ``url``          the operator's API base (required): messages are
+                       sent to ``<url>/messages``; during development the
+                       sandbox started by gov_server.sandboxes
+      ``secret``       the shared secret of the HMAC signatures (required)
+      ``sender``       the registered brandname (``DVC-DAKNONG``)
+      ``callback_url`` where the operator posts delivery reports (default
+                       ``<[gov] portal_url>/sms/delivery``)
+      ``unaccent``     ``True`` to strip Vietnamese diacritics
+      ``timeout``      seconds per HTTP attempt (10)
+      ``attempts``     HTTP attempts per sending (3): connection errors,
+                       timeouts and 5xx answers are retried, 4xx are not
+      ``backoff``      seconds before the first retry (0.5), doubled each
+                       time
+
+      The protocol (R-NOT-1):
+
+      - send: ``POST <url>/messages``, JSON ``{"to" (0912345678), "text",
+        "sender", "client_message_id", "callback_url"}``, headers
+        ``Idempotency-Key: <client_message_id>`` and ``X-Signature`` (the
+        HMAC-SHA256 hex of the body with the secret, gov_agency
+        signed_http). The client message id of a notification is derived
+        from it (`Notification.sms_key`): every attempt, by the retries
+        here or by the cron, carries the same id and the operator delivers
+        the message once. The answer (2xx) is ``{"message_id", …}``: the
+        operator's id, kept as the notification's *Gateway Reference*;
+      - delivery report: the operator posts ``{"event_id",
+        "client_message_id", "message_id", "status" ("delivered" or
+        "failed"), "at", "error"}`` to ``callback_url``, signed the same
+        way; ``/sms/delivery`` (routes_sms.py) verifies the signature
+        (403 otherwise) and applies each event id once.
+
 ``portal``
     Nothing to send: the notification record itself is the citizen's portal
     inbox.
@@ -77,27 +112,40 @@ import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 
 import trytond.config as config
 
+from gov_agency import signed_http
 from gov_agency.l10n import normalize_phone
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    'GatewayError', 'Gateway', 'EmailGateway', 'FakeSMSGateway',
-    'HTTPSMSGateway', 'register_gateway', 'get_gateway', 'normalize_phone',
-    'unaccent']
+    'GatewayError', 'SignatureError', 'Gateway', 'EmailGateway',
+    'FakeSMSGateway', 'HTTPSMSGateway', 'OperatorSMSGateway',
+    'register_gateway', 'get_gateway', 'normalize_phone', 'unaccent']
+
+DELIVERY_PATH = '/sms/delivery'
+REPORT_STATUSES = ('delivered', 'failed')
 
 
 class GatewayError(Exception):
     "The gateway did not accept the message."
 
 
+class SignatureError(GatewayError):
+    "A delivery report's signature is missing or does not match."
+
+
 class Gateway:
-    "Send one message to one recipient."
+    """Send one message to one recipient.
+
+    A gateway whose `idempotent` is true takes the keyword `key`: the same
+    key on a later attempt never delivers the message twice."""
     name = None
     channel = None
+    idempotent = False
 
     def send(self, recipient, subject, body):
         """Send the message; return the gateway's reference (or None).
@@ -233,10 +281,96 @@ class HTTPSMSGateway(Gateway):
         return answer[:200]
 
 
+class OperatorSMSGateway(
+        signed_http.Signed, signed_http.Configured, Gateway):
+    """The SMS operator's signed API (protocol in the module's docstring):
+    sends with an idempotency key, retries, and verifies the operator's
+    delivery reports. Settings from ``[gov_sms]``; keyword arguments of
+    the constructor take precedence."""
+    name = 'operator'
+    channel = 'sms'
+    idempotent = True
+    section = 'gov_sms'
+    error = GatewayError
+    signature_error = SignatureError
+
+    def secret(self):
+        return self.required('secret')
+
+    def callback_url(self):
+        url = self.option('callback_url')
+        if not url:
+            from gov_agency.public import public_url
+            url = public_url() + DELIVERY_PATH
+        return signed_http.check_url(url, 'delivery report URL')
+
+    def request(self, recipient, body, key):
+        "The signed urllib request of one message (split out to be tested)."
+        phone = normalize_phone(recipient)
+        if not phone:
+            raise GatewayError(f"invalid phone number: {recipient!r}")
+        if str(self.option('unaccent', 'False')).lower() in {
+                '1', 'true', 'yes', 'on'}:
+            body = unaccent(body)
+        url = self.required('url').rstrip('/') + '/messages'
+        return signed_http.signed_request(url, self.secret(), {
+                'to': phone,
+                'text': body,
+                'sender': self.option('sender', 'DVC-DAKNONG'),
+                'client_message_id': key,
+                'callback_url': self.callback_url(),
+                }, key=key)
+
+    def send(self, recipient, subject, body, key=None):
+        # Without a key (the SMS lookup's reply), one of its own: the
+        # retries below still carry the same one.
+        key = signed_http.check_key(
+            key or 'dvc-' + uuid.uuid4().hex, 'client message id')
+        request = self.request(recipient, body, key)
+        status, _, answer = signed_http.send(request, **self.retries(),
+            error=GatewayError, party='SMS operator',
+            subject=f'message {key}')
+        if not 200 <= status < 300:
+            raise GatewayError(
+                f"HTTP {status} from the SMS operator for message {key}")
+        data = signed_http.read_object(answer, GatewayError,
+            "SMS operator's answer")
+        message_id = data.get('message_id')
+        if not isinstance(message_id, str) or not message_id:
+            raise GatewayError(
+                f"the SMS operator's answer has no message_id: {data!r}")
+        return message_id
+
+    def verify_report(self, body, headers):
+        """The verified delivery report as dict(event_id,
+        client_message_id, message_id, status, at, error);
+        SignatureError when it is not authentic, GatewayError when it is
+        signed but malformed."""
+        data = self.verified(body, headers, 'delivery report')
+        for name in ('event_id', 'client_message_id'):
+            value = data.get(name)
+            if not isinstance(value, str) or not signed_http.KEY.fullmatch(
+                    value):
+                raise GatewayError(f"the delivery report's {name} is "
+                    f"missing or invalid: {value!r}")
+        if data.get('status') not in REPORT_STATUSES:
+            raise GatewayError(
+                f"unknown delivery status {data.get('status')!r}")
+        return {
+            'event_id': data['event_id'],
+            'client_message_id': data['client_message_id'],
+            'message_id': str(data.get('message_id') or '')[:200],
+            'status': data['status'],
+            'at': str(data.get('at') or '')[:40],
+            'error': str(data.get('error') or '')[:500],
+            }
+
+
 _GATEWAYS = {
     ('email', 'smtp'): EmailGateway,
     ('sms', 'fake'): FakeSMSGateway,
     ('sms', 'http'): HTTPSMSGateway,
+    ('sms', 'operator'): OperatorSMSGateway,
     }
 _DEFAULTS = {
     'email': 'smtp',

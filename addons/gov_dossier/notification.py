@@ -487,6 +487,13 @@ class Notification(ModelSQL, ModelView):
         return text
 
     # -------------------------------------------------------- sending
+    @property
+    def sms_key(self):
+        """The client message id of the notification at an idempotent
+        gateway: its id and creation second, so that a database made anew
+        never reuses the key of an older message at the operator."""
+        return f'dvc-{self.id}-{self.create_date:%Y%m%d%H%M%S}'
+
     @classmethod
     def send(cls, notifications):
         """Send through the gateways (the queued task). Never raises for a
@@ -505,9 +512,13 @@ class Notification(ModelSQL, ModelView):
                     notification.gateway = 'portal'
                 else:
                     notification.gateway = gateway.name
+                    # The same key at every attempt: the operator
+                    # delivers a retried message once (R-NOT-1).
+                    keyed = ({'key': notification.sms_key}
+                        if gateway.idempotent else {})
                     reference = gateway.send(
                         notification.recipient, notification.subject,
-                        notification.body)
+                        notification.body, **keyed)
             except Exception as error:
                 logger.warning(
                     "notification %s (%s to %s) failed, attempt %s: %s",
