@@ -104,7 +104,7 @@ def inspect(database, notification_id):
         n = pool.get('gov.notification')(int(notification_id))
         print(json.dumps({'state': n.state, 'gateway': n.gateway,
                     'attempts': n.attempts, 'reference': n.reference,
-                    'key': n.sms_key, 'recipient': n.recipient,
+                    'key': n.message_key, 'recipient': n.recipient,
                     'body': n.body, 'error': n.error,
                     'delivery': n.delivery,
                     'delivery_date': str(n.delivery_date),

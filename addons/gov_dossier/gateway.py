@@ -84,7 +84,7 @@ Channels and the gateway used for each, chosen in the trytond configuration:
         ``Idempotency-Key: <client_message_id>`` and ``X-Signature`` (the
         HMAC-SHA256 hex of the body with the secret, gov_agency
         signed_http). The client message id of a notification is derived
-        from it (`Notification.sms_key`): every attempt, by the retries
+        from it (`Notification.message_key`): every attempt, by the retries
         here or by the cron, carries the same id and the operator delivers
         the message once. The answer (2xx) is ``{"message_id", …}``: the
         operator's id, kept as the notification's *Gateway Reference*;
@@ -154,15 +154,22 @@ class Gateway:
 
 
 class EmailGateway(Gateway):
-    "E-mail through Tryton's SMTP settings ([email] uri and from)."
+    """E-mail through Tryton's SMTP settings ([email] uri and from). The
+    key is the Message-ID: a message sent again after a lost answer or a
+    killed worker is the same message to the mail servers and clients that
+    drop duplicates by it."""
     name = 'smtp'
     channel = 'email'
+    idempotent = True
 
-    def send(self, recipient, subject, body):
+    def send(self, recipient, subject, body, key=None):
         from trytond.sendmail import get_smtp_server
 
-        from gov_agency.public import make_message
+        from gov_agency.public import mail_domain, make_message
         msg = make_message(recipient, subject, body)
+        if key:
+            del msg['Message-ID']
+            msg['Message-ID'] = f'<{key}@{mail_domain()}>'
         server = get_smtp_server(strict=True)
         if server is None:
             raise GatewayError("no SMTP server")

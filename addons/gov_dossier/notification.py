@@ -248,7 +248,12 @@ class Notification(ModelSQL, ModelView):
             cls.save(to_save)
         queued = [n for n in to_save if n.state == 'queued']
         if queued:
-            with Transaction().set_context(queue_name='gov_notification'):
+            # One task per message for trytond-worker (queue_batch): a
+            # worker killed while sending leaves only the message in flight
+            # to the cron — with the same key, so an idempotent gateway
+            # delivers it once — never the ones before or after it.
+            with Transaction().set_context(
+                    queue_name='gov_notification', queue_batch=1):
                 cls.__queue__.send(queued)
         return to_save
 
@@ -488,10 +493,11 @@ class Notification(ModelSQL, ModelView):
 
     # -------------------------------------------------------- sending
     @property
-    def sms_key(self):
-        """The client message id of the notification at an idempotent
-        gateway: its id and creation second, so that a database made anew
-        never reuses the key of an older message at the operator."""
+    def message_key(self):
+        """The notification's own message id at an idempotent gateway (the
+        SMS operator's client message id, the e-mail's Message-ID): its id
+        and creation second, so that a database made anew never reuses the
+        key of an older message."""
         return f'dvc-{self.id}-{self.create_date:%Y%m%d%H%M%S}'
 
     @classmethod
@@ -514,7 +520,7 @@ class Notification(ModelSQL, ModelView):
                     notification.gateway = gateway.name
                     # The same key at every attempt: the operator
                     # delivers a retried message once (R-NOT-1).
-                    keyed = ({'key': notification.sms_key}
+                    keyed = ({'key': notification.message_key}
                         if gateway.idempotent else {})
                     reference = gateway.send(
                         notification.recipient, notification.subject,
@@ -560,7 +566,8 @@ class Notification(ModelSQL, ModelView):
         failed = [n for n in notifications if n.state == 'failed']
         if failed:
             cls.write(failed, {'state': 'queued'})
-            with Transaction().set_context(queue_name='gov_notification'):
+            with Transaction().set_context(
+                    queue_name='gov_notification', queue_batch=1):
                 cls.__queue__.send(failed)
 
     # ---------------------------------------------------- the portal inbox

@@ -89,7 +89,8 @@ def _apply(request, pool, report):
             report['client_message_id'])
         return json_response(404, result='unknown_message',
             client_message_id=report['client_message_id'])
-    notification = Notification.find_by_sms_key(report['client_message_id'])
+    notification = Notification.find_by_message_key(
+        report['client_message_id'])
     return json_response(200, result=result,
         client_message_id=report['client_message_id'],
         delivery=notification.delivery, state=notification.state)

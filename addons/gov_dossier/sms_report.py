@@ -7,7 +7,7 @@ A notification the operator accepted is *Sent*; whether the handset got
 it is what the operator reports later, server to server, to
 ``/sms/delivery`` (routes_sms.py), signed (gateway.py,
 `OperatorSMSGateway.verify_report`). A report names the notification by
-its client message id (`Notification.sms_key`) and carries its own event
+its client message id (`Notification.message_key`) and carries its own event
 id: each event id is applied once — a replay changes nothing — and a
 message once reported delivered stays delivered. A report of a message
 whose sending was never recorded (the operator's answer was lost) also
@@ -57,7 +57,7 @@ class Notification(metaclass=PoolMeta):
         help="The operator's event ids already applied, one per line.")
 
     @classmethod
-    def find_by_sms_key(cls, key):
+    def find_by_message_key(cls, key):
         "The notification whose client message id is key, or None."
         match = KEY.fullmatch(key or '')
         if not match:
@@ -67,7 +67,7 @@ class Notification(metaclass=PoolMeta):
                     ('id', '=', int(match.group(1))),
                     ('channel', '=', 'sms'),
                     ], limit=1)
-        if found and found[0].sms_key == key:
+        if found and found[0].message_key == key:
             return found[0]
         return None
 
@@ -77,7 +77,7 @@ class Notification(metaclass=PoolMeta):
         gateway.verify_report): 'applied', 'duplicate' (its event id was
         applied before) or None (no notification has its client message
         id)."""
-        notification = cls.find_by_sms_key(report['client_message_id'])
+        notification = cls.find_by_message_key(report['client_message_id'])
         if notification is None:
             return None
         # Two deliveries of one report at once: the second waits here and

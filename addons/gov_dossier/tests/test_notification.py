@@ -199,6 +199,20 @@ class GatewayTestCase(unittest.TestCase):
             with self.assertRaises(Exception):
                 EmailGateway().send('lan@example.vn', "x", "y")
 
+    def test_email_sent_again_is_the_same_message(self):
+        "R-NOT-1, R-OPS-1: an e-mail sent again (lost answer, killed worker) has the same Message-ID, which mail servers and clients drop as a duplicate"
+        with SMTPSink() as sink, configured('email', uri=sink.uri,
+                **{'from': 'dichvucong@daknong.gov.vn'}):
+            for _ in range(2):
+                EmailGateway().send('lan@example.vn', "Hồ sơ H16",
+                    "Kính gửi", key='dvc-42-20250303090000')
+            EmailGateway().send('lan@example.vn', "Hồ sơ H16", "Kính gửi")
+            first, again, other = sink.parsed()
+        self.assertTrue(first['Message-ID'].startswith(
+                '<dvc-42-20250303090000@'))
+        self.assertEqual(again['Message-ID'], first['Message-ID'])
+        self.assertNotEqual(other['Message-ID'], first['Message-ID'])
+
 
 @contextmanager
 def rpc_call():
@@ -288,6 +302,23 @@ class NotificationTestCase(unittest.TestCase):
         # Nothing was sent during the transition: e-mail and SMS are queued.
         self.assertEqual(FakeSMSGateway.outbox, [])
         self.assertTrue(Transaction().tasks)
+
+    @with_transaction()
+    def test_one_task_per_message_for_the_worker(self):
+        "R-NOT-1, R-OPS-1: with trytond-worker each e-mail and SMS is its own task, so a worker killed while sending leaves only the message in flight to send again"
+        pool = Pool()
+        Dossier = pool.get('gov.dossier')
+        Queue = pool.get('ir.queue')
+        world = make_world()
+        dossier, web_user = self.online_dossier(world)
+        with configured('queue', worker='True'), \
+                at(local(2025, 3, 7, 10, 30)):
+            Dossier.portal_submit([dossier], web_user, declared=True)
+        notes = self.notifications(reload(dossier), 'received')
+        tasks = Queue.search([('name', '=', 'gov_notification')])
+        self.assertEqual(sorted(list(t.data['instances']) for t in tasks),
+            sorted([[notes['email'].id], [notes['sms'].id]]))
+        self.assertEqual({t.data['method'] for t in tasks}, {'send'})
 
     @with_transaction()
     def test_checked_valid_notifies_result_date(self):

@@ -76,14 +76,14 @@ class SMSReportTestCase(unittest.TestCase):
         sms = Notification(sms.id)
         self.assertEqual((sms.state, sms.gateway), ('sent', 'operator'))
         sent, = [m for m in _messages('0987654321')
-            if m['client_message_id'] == sms.sms_key]
+            if m['client_message_id'] == sms.message_key]
         self.assertEqual(sent['message_id'], sms.reference)
         self.assertEqual(sent['text'], sms.body)
-        self.assertEqual(Notification.find_by_sms_key(sms.sms_key), sms)
-        self.assertIsNone(Notification.find_by_sms_key(
+        self.assertEqual(Notification.find_by_message_key(sms.message_key), sms)
+        self.assertIsNone(Notification.find_by_message_key(
                 f'dvc-{sms.id}-20000101000000'))
 
-        report = {'event_id': 'DLR1', 'client_message_id': sms.sms_key,
+        report = {'event_id': 'DLR1', 'client_message_id': sms.message_key,
             'message_id': sms.reference, 'status': 'delivered',
             'at': '2026-03-02T01:02:03Z', 'error': ''}
         self.assertEqual(Notification.delivery_report(report), 'applied')
