@@ -1,9 +1,10 @@
 # This file is part of the Đắk Nông one-stop public service platform.
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
-"""One call of /api/v1/ (R-OPS-2, R-SEC-1, R-SEC-2): the key, the rate
-limit, the route, the scope, then the resource; every refusal a JSON
-error with a stable code and a Vietnamese message, never a trace.
+"""One call of /api/v1/ (R-OPS-2, R-SEC-1, R-SEC-2): the key or the OAuth
+access token, the rate limit, the route, the scope, then the resource;
+every refusal a JSON error with a stable code and a Vietnamese message,
+never a trace. The token endpoint (oauth.py) answers as RFC 6749 says.
 
 dispatch() runs in the caller's transaction and returns an Answer; the
 route (routes.py) logs it in the call log afterwards, in its own
@@ -18,7 +19,8 @@ from werkzeug.routing import Map, Rule
 from trytond.i18n import gettext
 from trytond.pool import Pool
 
-from . import docs, openapi, resources
+from . import docs, oauth, openapi, resources
+from .client import KEY_PREFIX
 from .resources import ApiError
 
 logger = logging.getLogger(__name__)
@@ -44,6 +46,7 @@ ROUTES = Map([
         Rule('/lookup', endpoint='lookup_body', methods=['POST']),
         Rule('/openapi.json', endpoint='document', methods=['GET']),
         Rule('/docs', endpoint='docs', methods=['GET']),
+        Rule(oauth.TOKEN_PATH, endpoint='token', methods=['POST']),
         ], strict_slashes=False)
 PUBLIC = {'document', 'docs'}
 
@@ -80,6 +83,40 @@ def bearer(request):
     return key.strip()
 
 
+CHALLENGE = 'Bearer realm="api"'
+
+
+def authenticate(request):
+    """(client, log prefix, scopes) of the request's key or access token:
+    a token gives what its client's key would, within the token's
+    scopes; ApiError 401 when refused (RFC 6750 §3)."""
+    credential = bearer(request)
+    if credential is None:
+        raise ApiError(401, 'unauthorized', 'gov_api.msg_api_unauthorized',
+            headers={'WWW-Authenticate': CHALLENGE})
+    refused = {'WWW-Authenticate': CHALLENGE + ', error="invalid_token"'}
+    if credential.startswith(KEY_PREFIX + '_'):
+        key = Pool().get('gov.api.key').authenticate(credential)
+        if key is None:
+            raise ApiError(401, 'unauthorized',
+                'gov_api.msg_api_unauthorized', headers=refused)
+        return key.client, key.prefix, set(key.client.scopes or ())
+    found = oauth.authenticate(credential)
+    if found is None:
+        raise ApiError(401, 'unauthorized', 'gov_api.msg_api_token_invalid',
+            headers=refused)
+    client, scopes = found
+    return client, client.oauth_client_id, scopes
+
+
+def token(request):
+    "The answer of POST /api/v1/oauth/token (oauth.py)."
+    status, body, headers, client = oauth.token_response(request)
+    return Answer(status, body, headers=headers,
+        client=client.id if client else None,
+        key_prefix=client.oauth_client_id if client else None)
+
+
 def dispatch(request):
     "The Answer to a request of /api/v1/… (the caller's transaction)."
     client = prefix = None
@@ -101,12 +138,9 @@ def dispatch(request):
             return Answer(200, docs.render(), html=True)
         if (request.content_length or 0) > MAX_BODY:
             raise ApiError(413, 'too_large', 'gov_api.msg_api_too_large')
-        key = Pool().get('gov.api.key').authenticate(bearer(request))
-        if key is None:
-            raise ApiError(401, 'unauthorized',
-                'gov_api.msg_api_unauthorized',
-                headers={'WWW-Authenticate': 'Bearer realm="api"'})
-        client, prefix = key.client, key.prefix
+        if endpoint == 'token':
+            return token(request)
+        client, prefix, scopes = authenticate(request)
         wait = Pool().get('gov.api.call').retry_after(client)
         if wait:
             raise ApiError(429, 'rate_limited',
@@ -117,9 +151,10 @@ def dispatch(request):
         if endpoint == 'lookup_body':
             endpoint, values = 'lookup', {'code': read_code(request)}
         function, scope = ENDPOINTS[endpoint]
-        if scope not in (client.scopes or ()):
+        if scope not in scopes:
             raise ApiError(403, 'forbidden', 'gov_api.msg_api_forbidden',
-                scope=scope)
+                scope=scope, headers={'WWW-Authenticate': CHALLENGE
+                    + ', error="insufficient_scope", scope="%s"' % scope})
         body = function(client, request.args, **values)
         return Answer(200, body, client=client.id, key_prefix=prefix)
     except ApiError as error:

@@ -58,8 +58,9 @@ def _operation(path, method, operation):
         parts.append('</table>')
     body = operation.get('requestBody')
     if body:
-        schema = body['content']['application/json']['schema']
-        parts.append(f'<p>Nội dung (JSON): {_schema_text(schema)}</p>')
+        for media, content in body['content'].items():
+            parts.append(f'<p>Nội dung (<code>{escape(media)}</code>): '
+                f'{_schema_text(content["schema"])}</p>')
     parts.append('<table><caption>Kết quả</caption><tr><th>Mã</th>'
         '<th>Mô tả</th><th>Nội dung</th></tr>')
     for status, answer in operation['responses'].items():
@@ -71,6 +72,26 @@ def _operation(path, method, operation):
             '</td></tr>')
     parts.append('</table></section>')
     return ''.join(parts)
+
+
+def _security(schemes):
+    "The ways to authenticate, as the document's security schemes say."
+    parts = ['<h2 id="auth">Xác thực</h2><ul>']
+    for name, scheme in schemes.items():
+        parts.append(f'<li><code>{escape(name)}</code>: '
+            f'{escape(scheme.get("description", ""))}')
+        flow = (scheme.get('flows') or {}).get('clientCredentials')
+        if flow:
+            parts.append(f' Điểm cấp mã: <code>POST '
+                f'{escape(flow["tokenUrl"])}</code>; phạm vi: ')
+            parts.append(', '.join(f'<code>{escape(scope)}</code> '
+                f'({escape(text)})' for scope, text in flow['scopes'].items()))
+            parts.append('.<pre>curl -u "$CLIENT_ID:$CLIENT_SECRET" '
+                '-d grant_type=client_credentials -d scope=dossier:read '
+                f'https://&lt;máy chủ&gt;{escape(flow["tokenUrl"])}</pre>')
+        parts.append('</li>')
+    parts.append('</ul>')
+    return parts
 
 
 def render():
@@ -90,6 +111,7 @@ def render():
         '<p>Tài liệu máy đọc được: <a href="/api/v1/openapi.json">'
         '/api/v1/openapi.json</a> (OpenAPI 3.1).</p>',
         ]
+    parts += _security(document['components']['securitySchemes'])
     for tag in document['tags']:
         parts.append(f'<h2 id="tag-{escape(tag["name"])}">'
             f'{escape(tag["description"])}</h2>')

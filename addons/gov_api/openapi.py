@@ -8,7 +8,14 @@ provincial portals, in Vietnamese. The tests validate it
 (openapi-spec-validator) and every answer they receive against it."""
 import copy
 
-VERSION = '1.0.0'
+VERSION = '1.1.0'
+TOKEN_PATH = '/oauth/token'
+OAUTH_SCOPES = {
+    'catalogue:read': 'Danh mục thủ tục (đọc)',
+    'dossier:read': 'Trạng thái hồ sơ (đọc)',
+    'statistics:read': 'Số liệu thống kê (đọc)',
+    'lookup': 'Tra cứu hồ sơ theo mã',
+    }
 
 
 def _ref(name):
@@ -29,9 +36,10 @@ def _error(description):
 
 ERRORS = {
     '400': _error('Tham số hoặc nội dung yêu cầu không hợp lệ.'),
-    '401': _error('Thiếu khóa API, khóa không tồn tại, đã hết hạn hoặc '
-        'đã bị thu hồi.'),
-    '403': _error('Khóa API không có quyền (phạm vi) này.'),
+    '401': _error('Thiếu khóa API hoặc mã truy cập, hoặc khóa/mã không '
+        'tồn tại, đã hết hạn hoặc đã bị thu hồi.'),
+    '403': _error('Khóa API hoặc mã truy cập không có quyền (phạm vi) '
+        'này.'),
     '429': {
         'description': 'Vượt giới hạn số yêu cầu mỗi phút của ứng dụng.',
         'headers': {'Retry-After': {
@@ -39,6 +47,11 @@ ERRORS = {
                 'schema': {'type': 'integer', 'minimum': 1}}},
         'content': _json(_ref('Error'))},
     }
+
+
+def _oauth_error(description):
+    return {'description': description,
+        'content': _json(_ref('OAuthError'))}
 
 
 def _answers(schema, description, *statuses):
@@ -108,6 +121,33 @@ SCHEMAS = {
                     'message': {'type': 'string',
                         'description': 'Thông báo cho người đọc.'},
                     }}}},
+    'Token': {
+        'type': 'object', 'additionalProperties': False,
+        'description': 'Mã truy cập (RFC 6749 §5.1).',
+        'required': ['access_token', 'token_type', 'expires_in', 'scope'],
+        'properties': {
+            'access_token': {'type': 'string',
+                'description': 'Gửi trong tiêu đề `Authorization: Bearer '
+                '<mã>`.'},
+            'token_type': {'const': 'Bearer'},
+            'expires_in': {'type': 'integer', 'minimum': 1,
+                'description': 'Số giây mã còn hiệu lực.'},
+            'scope': {'type': 'string',
+                'description': 'Các phạm vi được cấp, cách nhau bởi dấu '
+                'cách.'},
+            }},
+    'OAuthError': {
+        'type': 'object', 'required': ['error'],
+        'description': 'Lỗi của điểm cấp mã (RFC 6749 §5.2); '
+            'error_description bằng tiếng Anh (RFC chỉ cho phép ASCII).',
+        'properties': {
+            'error': {'enum': ['invalid_request', 'invalid_client',
+                    'invalid_grant', 'unauthorized_client',
+                    'unsupported_grant_type', 'invalid_scope',
+                    'insecure_transport', 'rate_limited']},
+            'error_description': {'type': 'string'},
+            'error_uri': {'type': 'string'},
+            }},
     'Named': NAMED,
     'Fee': {
         'type': 'object', 'additionalProperties': False,
@@ -230,17 +270,20 @@ DOCUMENT = {
         'description': (
             'Mỗi ứng dụng kết nối được Sở Thông tin và Truyền thông cấp '
             'một khóa API (gửi trong tiêu đề `Authorization: Bearer '
-            '<khóa>`), các phạm vi được phép và giới hạn số yêu cầu mỗi '
-            'phút. Một ứng dụng của cơ quan X chỉ đọc hồ sơ của X và các '
+            '<khóa>`) hoặc mã ứng dụng và khóa bí mật OAuth 2.0 để lấy mã '
+            'truy cập ngắn hạn tại /api/v1/oauth/token (gửi như khóa), '
+            'các phạm vi được phép và giới hạn số yêu cầu mỗi phút. Một '
+            'ứng dụng của cơ quan X chỉ đọc hồ sơ của X và các '
             'đơn vị trực thuộc, trừ ứng dụng được cấp phạm vi toàn tỉnh. '
             'Không trả về dữ liệu cá nhân. Thời gian theo UTC (RFC 3339), '
             'ngày theo giờ Việt Nam (YYYY-MM-DD). Lỗi luôn là JSON '
-            '`{"error": {"code", "message"}}`.'),
+            '`{"error": {"code", "message"}}`, trừ lỗi của điểm cấp mã '
+            '/oauth/token theo RFC 6749 §5.2.'),
         'license': {'name': 'GPL-3.0-or-later',
             'identifier': 'GPL-3.0-or-later'},
         },
     'servers': [{'url': '/api/v1'}],
-    'security': [{'bearer': []}],
+    'security': [{'bearer': []}, {'oauth2': []}],
     'tags': [
         {'name': 'catalogue', 'description': 'Danh mục thủ tục hành chính '
             'đã công bố (phạm vi catalogue:read).'},
@@ -250,6 +293,9 @@ DOCUMENT = {
             'quan và kỳ (phạm vi statistics:read).'},
         {'name': 'lookup', 'description': 'Tra cứu hồ sơ theo mã như trên '
             'Cổng (phạm vi lookup).'},
+        {'name': 'oauth', 'description': 'Xác thực OAuth 2.0 (client '
+            'credentials): đổi mã ứng dụng và khóa bí mật lấy mã truy cập '
+            'ngắn hạn.'},
         {'name': 'document', 'description': 'Tài liệu này.'},
         ],
     'paths': {
@@ -320,6 +366,53 @@ DOCUMENT = {
                                     'maxLength': 64}}})},
                 'responses': _answers(_ref('Lookup'), 'Kết quả tra cứu.',
                     '404', '413')}},
+        TOKEN_PATH: {'post': {
+                'operationId': 'requestToken', 'tags': ['oauth'],
+                'summary': 'Cấp mã truy cập (OAuth 2.0 client credentials)',
+                'description': 'RFC 6749 §4.4. Ứng dụng xác thực bằng mã '
+                    'ứng dụng (client_id) và khóa bí mật (client_secret) '
+                    'do Sở TT&TT cấp: qua HTTP Basic (client_secret_basic) '
+                    'hoặc trong nội dung (client_secret_post), không dùng '
+                    'cả hai. Tham số scope (tùy chọn) thu hẹp các phạm vi '
+                    'của ứng dụng, không mở rộng được. Mã truy cập có hiệu '
+                    'lực expires_in giây và mất hiệu lực ngay khi ứng dụng '
+                    'bị ngừng hoạt động hoặc khóa bí mật bị thu hồi hay '
+                    'cấp lại. Yêu cầu cấp mã được ghi nhật ký và tính vào '
+                    'giới hạn số yêu cầu mỗi phút của ứng dụng.',
+                'security': [{'clientBasic': []}, {}],
+                'requestBody': {'required': True, 'content': {
+                        'application/x-www-form-urlencoded': {'schema': {
+                                'type': 'object',
+                                'required': ['grant_type'],
+                                'properties': {
+                                    'grant_type': {
+                                        'const': 'client_credentials'},
+                                    'scope': {'type': 'string',
+                                        'description': 'Các phạm vi yêu '
+                                        'cầu, cách nhau bởi dấu cách.'},
+                                    'client_id': {'type': 'string'},
+                                    'client_secret': {'type': 'string'},
+                                    }}}}},
+                'responses': {
+                    '200': {'description': 'Mã truy cập.',
+                        'content': _json(_ref('Token'))},
+                    '400': _oauth_error('Yêu cầu không hợp lệ: '
+                        'invalid_request, unsupported_grant_type, '
+                        'invalid_scope.'),
+                    '401': {'description': 'Xác thực ứng dụng thất bại '
+                            '(invalid_client).',
+                        'headers': {'WWW-Authenticate': {
+                                'schema': {'type': 'string'}}},
+                        'content': _json(_ref('OAuthError'))},
+                    '405': _error('Chỉ chấp nhận POST.'),
+                    '413': _error('Nội dung yêu cầu quá lớn.'),
+                    '429': {'description': 'Vượt giới hạn số yêu cầu mỗi '
+                            'phút của ứng dụng (rate_limited).',
+                        'headers': {'Retry-After': {
+                                'schema': {'type': 'integer',
+                                    'minimum': 1}}},
+                        'content': _json(_ref('OAuthError'))},
+                    }}},
         '/openapi.json': {'get': {
                 'operationId': 'getDocument', 'tags': ['document'],
                 'summary': 'Tài liệu OpenAPI này', 'security': [],
@@ -327,12 +420,36 @@ DOCUMENT = {
                         'content': _json({'type': 'object'})}}}},
         },
     'components': {
-        'securitySchemes': {'bearer': {
+        'securitySchemes': {
+            'bearer': {
                 'type': 'http', 'scheme': 'bearer',
-                'description': 'Khóa API do Sở TT&TT cấp.'}},
+                'description': 'Khóa API do Sở TT&TT cấp, hoặc mã truy cập '
+                    'lấy tại /api/v1/oauth/token.'},
+            'oauth2': {
+                'type': 'oauth2',
+                'description': 'OAuth 2.0 client credentials (RFC 6749 '
+                    '§4.4): mã ứng dụng và khóa bí mật do Sở TT&TT cấp.',
+                'flows': {'clientCredentials': {
+                        'tokenUrl': '/api/v1' + TOKEN_PATH,
+                        'scopes': OAUTH_SCOPES}}},
+            'clientBasic': {
+                'type': 'http', 'scheme': 'basic',
+                'description': 'client_secret_basic: mã ứng dụng và khóa '
+                    'bí mật (RFC 6749 §2.3.1).'},
+            },
         'schemas': SCHEMAS,
         },
     }
+
+# Each operation names the OAuth scope it needs (its tag's).
+TAG_SCOPES = {'catalogue': 'catalogue:read', 'dossiers': 'dossier:read',
+    'statistics': 'statistics:read', 'lookup': 'lookup'}
+for _methods in DOCUMENT['paths'].values():
+    for _operation in _methods.values():
+        _scope = TAG_SCOPES.get(_operation['tags'][0])
+        if _scope:
+            _operation['security'] = [{'bearer': []},
+                {'oauth2': [_scope]}]
 
 
 def document():
