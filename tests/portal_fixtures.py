@@ -227,6 +227,25 @@ def sao_page(browser, live_server):
     context.close()
 
 
+def click_until(page, click, appeared, attempts=4):
+    """Click, then wait for what the click opens; sao ignores a click on a
+    record it is still loading, so click again (a few times) until it
+    opens. click: the locator to click; appeared: the locator awaited."""
+    for _ in range(attempts - 1):
+        page.wait_for_load_state('networkidle')
+        click.click()
+        try:
+            appeared.wait_for(timeout=5000)
+            return
+        except Exception:
+            # Opened but slow (a busy machine): wait, do not click into it.
+            if page.locator('.modal-dialog:visible').count():
+                break
+    else:
+        click.click()
+    appeared.wait_for()
+
+
 def sao_shot(page, name):
     "A screenshot of sao in screenshots/sao/<name>.png."
     SAO_SCREENSHOTS.mkdir(parents=True, exist_ok=True)

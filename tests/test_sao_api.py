@@ -7,7 +7,7 @@ land in screenshots/sao/.
 import json
 import urllib.request
 
-from tests.portal_fixtures import sao_page, sao_shot  # noqa: F401
+from tests.portal_fixtures import click_until, sao_page, sao_shot  # noqa: F401
 
 CLIENT = 'Cổng thông tin điện tử tỉnh (thử sao)'
 
@@ -47,17 +47,8 @@ def test_ict_issues_a_key_in_sao(sao_page, live_server):
     row.first.dblclick()
     page.get_by_text('Số yêu cầu mỗi phút').first.wait_for()
     dialog = page.locator('.modal-dialog:visible')
-    # A click while sao still loads the record opens nothing: again.
-    for _ in range(4):
-        page.wait_for_load_state('networkidle')
-        page.get_by_role('button', name='Cấp khóa').last.click()
-        try:
-            dialog.get_by_text('Hết hạn vào ngày').first.wait_for(
-                timeout=5000)
-            break
-        except Exception:
-            continue
-    dialog.get_by_text('Hết hạn vào ngày').first.wait_for()
+    click_until(page, page.get_by_role('button', name='Cấp khóa').last,
+        dialog.get_by_text('Hết hạn vào ngày').first)
     dialog.get_by_role('button', name='Cấp khóa').click()
     dialog = page.locator('.modal-dialog:visible')
     dialog.get_by_text('chỉ hiển thị một lần').first.wait_for()

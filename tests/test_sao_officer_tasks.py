@@ -12,7 +12,7 @@ demo data as `make run` loads it.
 Screenshots of each step go to screenshots/sao/ (git-ignored)."""
 import re
 
-from tests.portal_fixtures import sao_page, sao_shot  # noqa: F401
+from tests.portal_fixtures import click_until, sao_page, sao_shot  # noqa: F401
 
 PASSWORD = 'dvc@2026'
 # Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ (Anh Tuấn's permit),
@@ -172,9 +172,9 @@ def test_specialist_forwards_with_confirmation(sao_page, live_server):
     code.first.dblclick()
     forward = page.locator('button:visible', has_text='Chuyển bước tiếp')
     forward.first.wait_for()
-    forward.first.click()
     dialog = page.locator('.modal-dialog:visible')
-    dialog.get_by_text('Vui lòng xác nhận', exact=False).wait_for()
+    click_until(page, forward.first,
+        dialog.get_by_text('Vui lòng xác nhận', exact=False))
     assert 'Bước tiếp theo' in dialog.inner_text()
     assert dialog.locator('input[name="step"]').input_value() == (
         dossier['current_step.']['name'])
