@@ -1,13 +1,15 @@
 """What the sandbox processes share: their command line (address, port,
-the shared secret, verbosity), their log format, and stopping when the
-process that started them is gone (GOV_SANDBOX_PARENT, set by
-gov_server.sandboxes)."""
+the shared secret, verbosity), their log format, their threaded HTTP
+server that keeps the partner's state (`SandboxServer`, `SandboxHandler`),
+and stopping when the process that started them is gone
+(GOV_SANDBOX_PARENT, set by gov_server.sandboxes)."""
 import argparse
 import logging
 import os
 import sys
 import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 logger = logging.getLogger(__name__)
 
@@ -50,3 +52,24 @@ def watch_parent(pid):
             os._exit(0)
         except PermissionError:
             pass
+
+
+class SandboxHandler(BaseHTTPRequestHandler):
+    "Requests logged (to the sandbox's `logger`) only with --verbose."
+    logger = logger
+
+    def log_message(self, format, *args):
+        if self.server.verbose:
+            self.logger.info('%s ' + format, self.address_string(), *args)
+
+
+class SandboxServer(ThreadingHTTPServer):
+    """A threaded server; the partner's state objects are its attributes
+    (server.operator, server.portal…), which the handler reads."""
+    daemon_threads = True
+
+    def __init__(self, address, handler, verbose=False, **state):
+        super().__init__(address, handler)
+        self.verbose = verbose
+        for name, value in state.items():
+            setattr(self, name, value)

@@ -29,9 +29,9 @@ import hmac
 import json
 import logging
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from gov_server.sandbox_common import parse_arguments
+from gov_server.sandbox_common import (
+    SandboxHandler, SandboxServer, parse_arguments)
 
 logger = logging.getLogger('gov_server.sandbox_national')
 MAX_BODY = 1 << 16
@@ -71,7 +71,8 @@ class Portal:
         return 200, {'accepted': True, 'duplicate': duplicate}
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(SandboxHandler):
+    logger = logger
     server_version = 'SandboxNationalPortal/1'
 
     def answer(self, status, data):
@@ -119,26 +120,15 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(200, {'fail_next': portal.fail_next})
         return self.answer(404, {'error': 'not found'})
 
-    def log_message(self, format, *args):
-        if self.server.verbose:
-            logger.info(format, *args)
 
-
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address, portal, verbose=False):
-        super().__init__(address, Handler)
-        self.portal = portal
-        self.verbose = verbose
 
 
 def main(argv=None):
     args = parse_arguments('sandbox_national',
         'Sandbox national public service portal (status events)', 8093,
         argv)
-    with Server((args.host, args.port), Portal(args.secret),
-            args.verbose) as server:
+    with SandboxServer((args.host, args.port), Handler, args.verbose,
+            portal=Portal(args.secret)) as server:
         logger.info('listening on http://%s:%d', *server.server_address)
         server.serve_forever()
 

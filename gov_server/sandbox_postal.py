@@ -58,9 +58,9 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from gov_server.sandbox_common import parse_arguments
+from gov_server.sandbox_common import (
+    SandboxHandler, SandboxServer, parse_arguments)
 
 logger = logging.getLogger('gov_server.sandbox_postal')
 
@@ -333,8 +333,9 @@ class Operator:
                 logger.exception('auto_advance')
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(SandboxHandler):
     "The HTTP routes, answered from the server's Operator."
+    logger = logger
     server_version = 'SandboxPostal/1'
 
     def answer(self, status, data):
@@ -372,18 +373,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(*operator.control(parts[1], body))
         self.answer(404, {'error': 'not found'})
 
-    def log_message(self, format, *args):
-        if self.server.verbose:
-            logger.info('%s ' + format, self.address_string(), *args)
 
-
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address, operator, verbose=False):
-        super().__init__(address, Handler)
-        self.operator = operator
-        self.verbose = verbose
 
 
 def main(argv=None):
@@ -398,7 +388,8 @@ def main(argv=None):
     if args.auto_advance:
         threading.Thread(target=operator.run_auto_advance,
             daemon=True).start()
-    with Server((args.host, args.port), operator, args.verbose) as server, \
+    with SandboxServer((args.host, args.port), Handler, args.verbose,
+            operator=operator) as server, \
             contextlib.suppress(KeyboardInterrupt):
         logger.info('listening on http://%s:%d', *server.server_address)
         server.serve_forever()

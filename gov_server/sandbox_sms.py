@@ -75,9 +75,9 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from gov_server.sandbox_common import parse_arguments
+from gov_server.sandbox_common import (
+    SandboxHandler, SandboxServer, parse_arguments)
 
 logger = logging.getLogger('gov_server.sandbox_sms')
 
@@ -408,8 +408,9 @@ gửi.</p>
 '''
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(SandboxHandler):
     "The HTTP routes, answered from the server's Operator."
+    logger = logger
     server_version = 'SandboxSMS/1'
 
     def answer(self, status, data):
@@ -478,18 +479,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(status, answer)
         self.answer(404, {'error': 'not found'})
 
-    def log_message(self, format, *args):
-        if self.server.verbose:
-            logger.info('%s ' + format, self.address_string(), *args)
 
-
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address, operator, verbose=False):
-        super().__init__(address, Handler)
-        self.operator = operator
-        self.verbose = verbose
 
 
 def main(argv=None):
@@ -504,7 +494,8 @@ def main(argv=None):
         argv, extra)
     operator = Operator(args.secret, args.sender, args.inbound_url,
         args.report_delay)
-    with Server((args.host, args.port), operator, args.verbose) as server, \
+    with SandboxServer((args.host, args.port), Handler, args.verbose,
+            operator=operator) as server, \
             contextlib.suppress(KeyboardInterrupt):
         logger.info('listening on http://%s:%d', *server.server_address)
         server.serve_forever()

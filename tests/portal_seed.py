@@ -13,14 +13,27 @@ BIRTH = 'TEST.KS.01'
 PERMIT = 'TEST.XD.01'
 
 
-def seed(database):
+def start_pool(database, url=None):
+    """The pool of the live server's database in another process (run with
+    the server's TRYTOND_CONFIG), loaded once per process; `url`: the live
+    server's address, given to partners for their callbacks."""
     from gov_server import configure
     configure()
+    from trytond import config
+    if url:
+        config.set('gov', 'portal_url', url)
     from trytond.pool import Pool
-    from trytond.transaction import Transaction
     Pool.start()
+    loaded = Pool.database_list()  # before Pool() lists the database
     pool = Pool(database)
-    pool.init()
+    if database not in loaded:
+        pool.init()
+    return pool
+
+
+def seed(database):
+    from trytond.transaction import Transaction
+    pool = start_pool(database)
     with Transaction().start(database, 0, context={'language': 'vi'}):
         Procedure = pool.get('gov.procedure')
         Sector = pool.get('gov.sector')

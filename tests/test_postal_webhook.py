@@ -21,6 +21,7 @@ import pytest
 
 from gov_agency import signed_http
 from tests.conftest import ROOT
+from tests.portal_seed import start_pool
 
 PERMIT = 'TEST.XD.01'
 CITY = '000.00.21.H16'
@@ -34,18 +35,8 @@ TUAN = {
 WEBHOOK = '/buu-chinh/su-kien'
 
 
-def _start(database, url=None):
-    from gov_server import configure
-    configure()
-    from trytond import config
-    if url:
-        # The callback given to the carrier: the live server's address.
-        config.set('gov', 'portal_url', url)
-    from trytond.pool import Pool
-    Pool.start()
-    pool = Pool(database)
-    pool.init()
-    return pool
+# The pool of the live server's database, in the step's process.
+_start = start_pool
 
 
 def contract(database):

@@ -25,6 +25,7 @@ from gov_postal.carrier import (
     CarrierError, FakeCarrier, HTTPCarrier, SignatureError, get_carrier,
     sign)
 from gov_server import sandbox_postal, sandboxes
+from gov_server.sandbox_common import SandboxServer
 
 SECRET = 'test-postal-secret'
 CUSTOMER = 'DVC-DAKNONG-TEST'
@@ -348,7 +349,8 @@ class AutoAdvanceTestCase(unittest.TestCase):
     @contextmanager
     def operator(self):
         operator = sandbox_postal.Operator(SECRET, CUSTOMER, auto_advance=0)
-        server = sandbox_postal.Server(('127.0.0.1', 0), operator)
+        server = SandboxServer(('127.0.0.1', 0), sandbox_postal.Handler,
+            operator=operator)
         thread = threading.Thread(target=server.serve_forever,
             kwargs={'poll_interval': 0.05}, daemon=True)
         thread.start()
