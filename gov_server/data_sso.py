@@ -7,6 +7,8 @@ serving: it reads `[gov_sso] sandbox_issuer`, `sandbox_client_id` and
 updates the provider of code DEMO_CODE; nothing without them."""
 CODE = 'vneid-sandbox'
 NAME = "VNeID (thử nghiệm)"
+# The demo officer who signs in to sao through it (sandbox_oidc.CITIZENS).
+OFFICER = ('motcua', '067188004242')
 
 
 def point_demo_provider(config, database):
@@ -32,5 +34,11 @@ def point_demo_provider(config, database):
         provider.client_id = config.get('gov_sso', 'sandbox_client_id')
         provider.client_secret = config.get(
             'gov_sso', 'sandbox_client_secret')
+        provider.staff = True
         provider.save()
+        User = pool.get('res.user')
+        login, number = OFFICER
+        officers = User.search([('login', '=', login)])
+        if officers and not officers[0].sso_identification_number:
+            User.write(officers, {'sso_identification_number': number})
     return f'demo identity provider {NAME}: {issuer}'

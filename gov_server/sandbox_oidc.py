@@ -52,8 +52,10 @@ TOKEN_SECONDS = 300
 MISBEHAVIOURS = {'wrong_audience', 'expired', 'tampered', 'no_nonce',
     'wrong_nonce', 'wrong_issuer'}
 
-# Demo citizens (fictitious): Nguyễn Thị Lan also has a local demo
-# account (gov_server/data_dossiers.py), the others are new to the portal.
+# Demo people (fictitious): Nguyễn Thị Lan also has a local demo
+# account (gov_server/data_dossiers.py), the next two are new to the
+# portal; Nguyễn Thị Hoa is the demo officer `motcua`, whose number
+# gov_server/data_sso.py gives her account (her sign-in to sao).
 CITIZENS = [
     {'identification_number': '067195001234', 'name': "Nguyễn Thị Lan",
         'birthdate': '1995-03-12', 'phone_number': '0905123456',
@@ -67,6 +69,10 @@ CITIZENS = [
         'birthdate': '2002-11-05', 'phone_number': '0987000111',
         'address': "Thôn 5, xã Nâm N'Jang, huyện Đắk Song, tỉnh Đắk Nông",
         'email': 'nhung.le@example.com'},
+    {'identification_number': '067188004242', 'name': "Nguyễn Thị Hoa",
+        'birthdate': '1988-06-02', 'phone_number': '0905777888',
+        'address': "Tổ 1, phường Nghĩa Tân, thành phố Gia Nghĩa, tỉnh "
+        "Đắk Nông", 'email': ''},
     ]
 FIELDS = [('identification_number', "Số định danh cá nhân"),
     ('name', "Họ và tên"), ('birthdate', "Ngày sinh (YYYY-MM-DD)"),

@@ -122,6 +122,9 @@ class Authorization(ModelSQL):
         help="The browser cookie of who started the sign-in: the answer "
         "is taken from that browser only.")
     next_path = fields.Char("Next")
+    staff = fields.Boolean("Officer",
+        help="An officer's sign-in to the back office (staff.py), not a "
+        "citizen's to the portal.")
 
     @classmethod
     def __setup__(cls):
@@ -144,7 +147,7 @@ class Authorization(ModelSQL):
             'provider': request.provider, 'nonce': request.nonce,
             'code_verifier': request.code_verifier,
             'browser': request.browser, 'next_path': request.next_path,
-            'create_date': request.create_date,
+            'staff': request.staff, 'create_date': request.create_date,
             }
         cls.delete([request])
         if values['create_date'] < utcnow() - MAX_AGE:

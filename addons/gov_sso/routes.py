@@ -122,7 +122,8 @@ def callback(portal):
     request = Authorization.take(state) if state else None
     # Taken for good, whatever follows: a state is never accepted twice.
     Transaction().commit()
-    if request is None or request['browser'] != portal.browser:
+    if (request is None or request['staff']
+            or request['browser'] != portal.browser):
         return refusal(portal, _('Phiên đăng nhập không hợp lệ'),
             _('Yêu cầu đăng nhập này không hợp lệ, đã được sử dụng hoặc đã '
                 'hết hạn.'))
