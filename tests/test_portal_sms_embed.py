@@ -253,7 +253,17 @@ def test_widget_framed_by_an_agency_site(portal, agency_site, demo_dossier):
     frame.locator('#ma').fill(demo_dossier['code'].lower())
     frame.locator('button[type=submit]').click()
     result = frame.locator('#result-title')
-    result.wait_for()
+    limited = frame.get_by_text('tra cứu quá nhiều lần')
+    result.or_(limited).wait_for()
+    if limited.count():
+        # The previous tests' lookups and verifications from this address
+        # within the minute (the per-address limit of every lookup, shared
+        # by /xac-thuc): wait the minute out, then look up again.
+        page.wait_for_timeout(61000)
+        page.reload()
+        frame.locator('#ma').fill(demo_dossier['code'].lower())
+        frame.locator('button[type=submit]').click()
+        result.wait_for()
     text = frame.locator('main').inner_text()
     assert demo_dossier['code'] in text
     assert demo_dossier['due'] in text
