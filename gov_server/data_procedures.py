@@ -158,7 +158,8 @@ def load_procedures(pool):
                 long_text=_flag(f['long_text']),
                 digits=int(f['digits']) if f['digits'] else None,
                 selection=f['selection'] or None,
-                help=f['help'] or None)
+                help=f['help'] or None,
+                prefill=f.get('prefill') or None)
             for f in form_fields[code]]
         procedure.steps = [Step(
                 sequence=int(s['sequence']), name=s['name'], kind=s['kind'],

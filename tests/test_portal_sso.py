@@ -137,7 +137,7 @@ def field(page, name):
 
 
 def test_first_sign_in_creates_the_account_from_the_identity(portal):
-    "R-SEC-4, R-SUB-8, R-AG-4: the first sign-in makes the account with the verified name, number, address and phone, and opens it"
+    "R-SEC-4, R-SUB-8, R-AG-4: the first sign-in makes the account with the verified name, number, birth date, address and phone, and opens it"
     person = citizen(phone_number='0912345678')
     client, status, headers, body = sign_in(portal, person)
     # R-SEC-5: no account before she agreed to the consent text.
@@ -166,6 +166,8 @@ def test_first_sign_in_creates_the_account_from_the_identity(portal):
         'identification_number']
     assert field(page, 'address') == person['address']
     assert field(page, 'phone') == '0912345678'
+    # The birth date too, which pre-fills the forms' marked fields.
+    assert field(page, 'birth_date') == '30/04/1990'
 
 
 def test_next_sign_in_opens_the_same_account_identity_replaces_typed(portal):

@@ -22,7 +22,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.transaction import without_check_access
 
 PROFILE_FIELDS = ['email', 'email_valid', 'full_name',
-    'identification_number', 'phone', 'address', 'active', 'create_date']
+    'identification_number', 'birth_date', 'phone', 'address', 'active', 'create_date']
 CONSENT_FIELDS = ['purpose', 'dossier', 'version', 'text', 'date',
     'ip_address']
 DOSSIER_FIELDS = ['code', 'procedure', 'agency', 'channel', 'state',

@@ -21,6 +21,7 @@ from trytond.tools.email_ import EmailNotValidError, validate_email
 from trytond.transaction import Transaction
 
 from gov_agency.public import make_message, public_url
+from gov_procedure.eform import parse_date
 
 from .web import page, safe_next
 from .web_user import PHONE, normalize_phone, valid_identification
@@ -95,8 +96,19 @@ def profile_errors(portal, form, errors):
         'phone': phone or None,
         'address': form.get('address', '').strip() or None,
         }
+    WebUser = portal.pool.get('web.user')
+    if 'birth_date' in form:
+        birth = form.get('birth_date', '').strip()
+        values['birth_date'], message = (
+            parse_date(birth, _('Ngày sinh')) if birth else (None, None))
+        # The account model says whether the date can be hers.
+        message = message or WebUser(identification_number=number
+            if 'identification_number' not in errors else None,
+            birth_date=values['birth_date']).birth_date_error()
+        if message:
+            errors['birth_date'] = message
     # Lengths and control characters: the account model's own check.
-    for field, message in portal.pool.get('web.user').text_errors(
+    for field, message in WebUser.text_errors(
             values).items():
         errors.setdefault(field, message)
     return values
@@ -455,6 +467,8 @@ def profile(portal):
         form = {
             'full_name': user.full_name or '',
             'identification_number': user.identification_number or '',
+            'birth_date': user.birth_date.strftime('%d/%m/%Y')
+            if user.birth_date else '',
             'phone': user.phone or '',
             'address': user.address or '',
             }

@@ -269,6 +269,11 @@ def submit(portal, code):
                 'return_address': user.address or '',
                 'return_phone': user.phone or '',
                 }
+            # The eForm fields about the applicant herself (R-SUB-8).
+            for form_field in procedure.form_fields:
+                if form_field.prefill:
+                    form[f'f_{form_field.name}'] = field_text(form_field,
+                        user.profile_value(form_field.prefill))
         return render_form(portal, procedure, form, {}, draft=draft)
     return _post_submit(portal, procedure, user)
 

@@ -58,6 +58,10 @@ class User(TextBoundsMixin, metaclass=PoolMeta):
         "Personal Identification Number", size=12,
         help="The 12-digit personal identification number "
         "(số định danh cá nhân) of the citizen.")
+    birth_date = fields.Date(
+        "Birth Date",
+        help="Pre-fills the eForm fields the administrator marked so; set "
+        "from the electronic identity when the citizen signs in with it.")
     phone = fields.Char("Phone")
     address = fields.Text("Address")
     mail_dates = fields.Dict(
@@ -120,10 +124,12 @@ class User(TextBoundsMixin, metaclass=PoolMeta):
     @classmethod
     def validate_fields(cls, users, field_names):
         super().validate_fields(users, field_names)
-        if field_names and not (
-                field_names & {'identification_number', 'phone'}):
+        if field_names and not (field_names
+                & {'identification_number', 'phone', 'birth_date'}):
             return
         for user in users:
+            if message := user.birth_date_error():
+                raise ProfileValidationError(message)
             if (user.identification_number
                     and not valid_identification(user.identification_number)):
                 raise ProfileValidationError(gettext(
@@ -132,6 +138,33 @@ class User(TextBoundsMixin, metaclass=PoolMeta):
             if user.phone and not PHONE.match(normalize_phone(user.phone)):
                 raise ProfileValidationError(gettext(
                         'gov_portal.msg_phone_invalid', phone=user.phone))
+
+    def birth_date_error(self, today=None):
+        """Why the birth date cannot be right, else None: not in the
+        future, and in the year of birth the identification number
+        carries (its digits 4-6)."""
+        from gov_dossier.identity import personal_id_birth
+        if not self.birth_date:
+            return None
+        if self.birth_date > (today or dt.date.today()):
+            return gettext('gov_portal.msg_birth_date_future',
+                date=self.birth_date.strftime('%d/%m/%Y'))
+        if self.identification_number and valid_identification(
+                self.identification_number):
+            year, _ = personal_id_birth(self.identification_number)
+            if year != self.birth_date.year:
+                return gettext('gov_portal.msg_birth_date_number',
+                    date=self.birth_date.strftime('%d/%m/%Y'),
+                    number=self.identification_number, year=year)
+        return None
+
+    def profile_value(self, name):
+        """The profile's value an eForm field marked "pre-fill from the
+        profile" (gov.procedure.form_field prefill) starts with."""
+        if name in {'full_name', 'birth_date', 'identification_number',
+                'phone', 'address'}:
+            return getattr(self, name)
+        return None
 
     def sync_party(self):
         "Keep the linked party (the applicant of dossiers) named as the user."

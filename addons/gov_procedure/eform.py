@@ -29,6 +29,10 @@ DATE_FORMATS = [
     re.compile(r'^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$'),
     re.compile(r'^(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})$'),
     ]
+# The eForm type a profile value pre-fills (FormField.prefill).
+PREFILL_TYPES = {
+    'full_name': 'char', 'identification_number': 'char',
+    'birth_date': 'date', 'phone': 'char', 'address': 'char'}
 TRUE_WORDS = {'1', 'true', 'on', 'yes', 'y', 'co', 'x'}
 
 
@@ -118,6 +122,18 @@ class FormField(
             'invisible': Eval('type_') != 'char',
             },
         help="Shown as a multi-line text area.")
+    prefill = fields.Selection([
+            (None, ""),
+            ('full_name', "Applicant's Full Name"),
+            ('identification_number', "Applicant's Identification Number"),
+            ('birth_date', "Applicant's Birth Date"),
+            ('phone', "Applicant's Phone"),
+            ('address', "Applicant's Address"),
+            ], "Pre-fill From the Profile",
+        help="A new form starts with this value of the applicant's profile "
+        "(R-SUB-8); leave empty when the field is about someone else, "
+        "e.g. the child's birth date of a birth registration.")
+    prefill_string = prefill.translated('prefill')
 
     @classmethod
     def __setup__(cls):
@@ -156,6 +172,12 @@ class FormField(
                 raise CatalogueValidationError(gettext(
                         'gov_procedure.msg_form_field_name_invalid',
                         name=form_field.name, field=form_field.string))
+            if form_field.prefill and form_field.type_ != PREFILL_TYPES[
+                    form_field.prefill]:
+                raise CatalogueValidationError(gettext(
+                        'gov_procedure.msg_form_field_prefill_type',
+                        field=form_field.string,
+                        prefill=form_field.prefill_string))
             if (form_field.type_ == 'selection'
                     and not form_field.choices()):
                 raise CatalogueValidationError(gettext(

@@ -230,12 +230,17 @@ class User(metaclass=PoolMeta):
         for (R-SEC-4: data pulled from the identity replaces typed data);
         the e-mail, the account's login, is not changed here."""
         changed = False
-        for field in ('full_name', 'identification_number', 'address',
-                'phone'):
+        for field in ('full_name', 'identification_number', 'birth_date',
+                'address', 'phone'):
             value = values.get(field)
             if value and getattr(self, field) != value:
                 setattr(self, field, value)
                 changed = True
+        if self.birth_date_error():
+            # A date the number contradicts is not pre-filled anywhere;
+            # it stays on the identity record for the administrator.
+            self.birth_date = None
+            changed = True
         if changed:
             self.save()
         self.sync_party()
@@ -253,8 +258,11 @@ class User(metaclass=PoolMeta):
             email_valid=bool(email and values.get('email_verified')),
             full_name=values.get('full_name'),
             identification_number=values['identification_number'],
+            birth_date=values.get('birth_date'),
             address=values.get('address'),
             phone=values.get('phone'))
+        if user.birth_date_error():
+            user.birth_date = None
         user.save()
         user.sync_party()
         return user

@@ -219,7 +219,7 @@ class EFormTestCase(unittest.TestCase):
 
     @with_transaction()
     def test_schema_checks(self):
-        "R-CAT-4: names, types and choices of the form are checked"
+        "R-CAT-4, R-SUB-8: names, types, choices and profile pre-fills of the form are checked"
         FormField = Pool().get('gov.procedure.form_field')
         procedure = make_procedure()
         field = FormField(procedure=procedure)
@@ -233,6 +233,12 @@ class EFormTestCase(unittest.TestCase):
                         CatalogueValidationError),
                     ({'type_': 'datetime'}, SelectionValidationError),
                     ({'type_': 'multiselection'}, SelectionValidationError),
+                    # R-SUB-8: a birth date pre-fills only a date field,
+                    # the texts of the profile only a text field.
+                    ({'prefill': 'birth_date'}, CatalogueValidationError),
+                    ({'type_': 'date', 'prefill': 'full_name'},
+                        CatalogueValidationError),
+                    ({'prefill': 'pet_name'}, SelectionValidationError),
                     ]):
             # Each failed record stays in this test transaction (a request
             # would be rolled back), hence a name of its own.
@@ -240,3 +246,13 @@ class EFormTestCase(unittest.TestCase):
                 FormField.create([dict({'procedure': procedure.id,
                                 'name': f'ten_{i}', 'string': "Tên",
                                 'type_': 'char'}, **values)])
+        # The pre-fills that fit their field are kept.
+        kept = FormField.create([
+                {'procedure': procedure.id, 'name': 'ngay_sinh',
+                    'string': "Ngày sinh", 'type_': 'date',
+                    'prefill': 'birth_date'},
+                {'procedure': procedure.id, 'name': 'ho_ten',
+                    'string': "Họ tên", 'type_': 'char',
+                    'prefill': 'full_name'}])
+        self.assertEqual([f.prefill for f in kept],
+            ['birth_date', 'full_name'])
