@@ -9,7 +9,7 @@ which=${1:-all}
 [ $# -gt 0 ] && shift
 WITH_TEST=1 scripts/bootstrap.sh
 
-PYTEST=("$ROOT/.venv/bin/python" -m pytest -q -p no:cacheprovider -rfEs)
+PYTEST=("$ROOT/.venv/bin/python" -m pytest -q -p no:cacheprovider -rfEs --durations=15)
 mkdir -p var/test
 rm -f var/test/junit-*.xml var/test/junit-*.xml.counts
 # Module tests build their own databases: never read the demo configuration.
@@ -50,39 +50,60 @@ sqlite_pass() {
     run_pass sqlite DB_NAME=:memory: DB_CACHE="$ROOT/var/test/cache-sqlite-$fingerprint"
 }
 
-postgresql_pass() {
+pg_up() {
     # Use the local PostgreSQL 15 when it runs, else start the Debian cluster.
     if ! pg_isready -q -h /var/run/postgresql 2>/dev/null; then
         version=$(ls /etc/postgresql | sort -n | tail -1)
         pg_ctlcluster --skip-systemctl-redirect "$version" main start
         for _ in $(seq 30); do pg_isready -q -h /var/run/postgresql && break; sleep 1; done
     fi
-    db=test_dvc_$$
+}
+pg_db=test_dvc_$$
+pg_cleanup() {
+    for d in $(psql -h /var/run/postgresql -d postgres -Atc \
+            "SELECT datname FROM pg_database WHERE datname LIKE '${pg_db}%' OR datname LIKE 'test-%'" 2>/dev/null); do
+        dropdb -h /var/run/postgresql --if-exists "$d" 2>/dev/null || true
+    done
+}
+
+postgresql_pass() {  # report name (postgresql…), then pytest paths if any
+    local name=${1:-postgresql}; shift || true
+    local user uri
     user=$(id -un)
     uri="postgresql://$user@/?host=/var/run/postgresql"
-    cleanup() {
-        for d in $(psql -h /var/run/postgresql -d postgres -Atc \
-                "SELECT datname FROM pg_database WHERE datname LIKE '${db}%' OR datname LIKE 'test-%'" 2>/dev/null); do
-            dropdb -h /var/run/postgresql --if-exists "$d" 2>/dev/null || true
-        done
-    }
-    cleanup
-    trap cleanup EXIT
-    run_pass postgresql DB_NAME=$db TRYTOND_DATABASE_URI="$uri" \
-        DB_CACHE="postgresql://" GOV_TEST_BACKEND=postgresql
+    local saved=("${PYTEST_ARGS[@]}") rc=0
+    PYTEST_ARGS+=("$@")
+    # Each pass its own database; the module caches (test-*) are shared.
+    run_pass "$name" \
+        DB_NAME="${pg_db}_${name//[^a-z]/}" TRYTOND_DATABASE_URI="$uri" \
+        DB_CACHE="postgresql://" GOV_TEST_BACKEND=postgresql || rc=$?
+    PYTEST_ARGS=("${saved[@]}")
+    return $rc
 }
 
 case $which in
     sqlite) sqlite_pass || failed=1 ;;
-    postgresql) postgresql_pass || failed=1 ;;
+    postgresql)
+        pg_up; pg_cleanup; trap pg_cleanup EXIT
+        postgresql_pass postgresql || failed=1 ;;
     all)
-        # The two passes at once: each is one test process (and its live
-        # server) and the machine has two cores; the PostgreSQL pass's
-        # output follows the SQLite pass's.
+        # Two lanes, one per core: the SQLite pass then the modules' tests
+        # on PostgreSQL, and beside them the system tests (tests/: live
+        # server, browser, stack) on PostgreSQL, the longest part. Each
+        # lane's output follows the first's. Given test paths, the
+        # PostgreSQL pass runs them in one lane.
+        pg_up; pg_cleanup; trap pg_cleanup EXIT
         log=var/test/postgresql.log
-        postgresql_pass > "$log" 2>&1 &
+        if [ ${#PYTEST_ARGS[@]} -eq 0 ]; then
+            postgresql_pass postgresql tests > "$log" 2>&1 &
+        else
+            postgresql_pass postgresql > "$log" 2>&1 &
+        fi
         pg=$!
         sqlite_pass || failed=1
+        if [ ${#PYTEST_ARGS[@]} -eq 0 ]; then
+            postgresql_pass postgresql-modules addons || failed=1
+        fi
         wait $pg || failed=1
         cat "$log"
         ;;
