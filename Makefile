@@ -54,7 +54,17 @@ prod-status:
 
 # Fault drills on a throw-away `make prod` stack (README, "Fault drills";
 # gov_server/drills.py): worker killed during submissions, database
-# connections cut, overload. E.g. make drill-faults ARGS="--scale full"
+# connections cut, overload, trytond-worker killed while sending,
+# PostgreSQL restarted and a point-in-time recovery (on a PostgreSQL
+# cluster of the drills' own). E.g. make drill-faults ARGS="--scale full"
 .PHONY: drill-faults
 drill-faults:
 	$(PY) -m gov_server.drills $(ARGS)
+
+# Point-in-time recovery from a base backup and the WAL archive (README,
+# Operations; gov_server/pitr.py): make pitr ARGS="base-backup --dest D" or
+# ARGS="restore --base D --archive W --data NEW --target '2026-12-07
+# 09:41:00+07'". Its drill: make drill-faults ARGS="--only pitr".
+.PHONY: pitr
+pitr:
+	$(PY) -m gov_server.pitr $(ARGS)

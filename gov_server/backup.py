@@ -31,6 +31,8 @@ above a weekly base backup replays up to the last minute; R-OPS-1 ("an
 outage loses no submitted data") needs it, or a streaming replica, beside
 these nightly dumps, which remain the copy that survives a mistake
 replicated everywhere and the one the drill proves restorable.
+gov_server/pitr.py sets up WAL archiving, base backups and the restore to
+a moment; its drill runs in CI (gov_server.drills, pitr).
 
 The row counts are taken in the same snapshot as the dump: a REPEATABLE READ
 transaction exports its snapshot (pg_export_snapshot) and pg_dump runs with

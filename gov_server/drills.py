@@ -7,8 +7,10 @@ submitted data; Điều 4.6, 28.3 of Nghị định 61/2018 as amended).
 Each drill starts nothing of its own: one `make prod` stack
 (gov_server/prod.py: two gunicorn instances, trytond-cron, trytond-worker
 under supervisor) is started on a throw-away PostgreSQL database (created,
-set up without demo data, dropped at the end unless --keep), the drills
-run against it one after the other, and each prints one line:
+set up without demo data, dropped at the end unless --keep) — on a
+PostgreSQL cluster of its own (gov_server.pg_cluster: initdb in a
+temporary folder, removed at the end) unless --database-uri names one —
+the drills run against it one after the other, and each prints one line:
 
     PASS|FAIL <drill>: <figures>
 
@@ -29,9 +31,29 @@ run against it one after the other, and each prints one line:
 - overload: the capacity of a catalogue page with a few clients, then five
   times that rate (open loop) for about 10 s: only 2xx, 429 or 503 with
   Retry-After, never a 500; p95 of the answered ones.
-
-Not drilled yet: trytond-worker killed while it sends queued e-mails
-(README, "Fault drills").
+- worker-sending: N citizens (small 6, full 50) submit a dossier; their
+  receipts — an e-mail and an SMS each, one queued task a message — go to
+  the partners the stack is pointed at (Partners: the sandbox SMS operator
+  and a mail sink, on this machine). The operator accepts the N/2-th SMS
+  but holds its answer, and the trytond-worker process sending it gets
+  SIGKILL (its main process ends with the broken pool, supervisor starts
+  it again). The new worker sends the rest; the retry job ("Retry Failed
+  Notifications", run as if its 15 minutes had passed) sends the one in
+  flight again with the same client message id. Checked: every message
+  reached its partner, the SMS operator delivered each once (the repeat
+  under the same key answered with the same message id), no e-mail twice,
+  none lost, none left queued or failed.
+- pg-restart (private cluster only): clients load pages and N citizens
+  (small 6, full 30) send their forms as PostgreSQL is stopped (pg_ctl -m
+  fast), kept down 3 s and started again. Every answer is a 2xx or the
+  Vietnamese 503 page, the portal serves again within seconds of the
+  database without restarting gunicorn, no dossier is half-saved and the
+  refused citizens submit again; their receipts reach the partners once.
+- pitr (private cluster only): WAL archiving turned on, a base backup
+  (pg_basebackup), dossiers submitted, a marked moment, more dossiers;
+  the base backup restored to the mark in a second data directory
+  (gov_server.pitr): the dossiers before the mark are there, those after
+  are not.
 
 The exit status is 0 when every drill passed. gov_server.drill_checks has
 the drills themselves (database checks, load generators)."""
@@ -49,16 +71,23 @@ from pathlib import Path
 import psycopg
 from psycopg.conninfo import make_conninfo
 
-from gov_server import prod
+from gov_server import pg_cluster, prod
 from gov_server.settings import ROOT, VAR
 
 SCALES = {
     'small': {'citizens': 20, 'file_kb': 300, 'page_clients': 6,
-        'overload_seconds': 10, 'in_flight': 20},
+        'overload_seconds': 10, 'in_flight': 20, 'notified': 6,
+        'restart_citizens': 6, 'db_down_seconds': 3,
+        'pitr_citizens': 3},
     'full': {'citizens': 100, 'file_kb': 1024, 'page_clients': 16,
-        'overload_seconds': 10, 'in_flight': 100},
+        'overload_seconds': 10, 'in_flight': 100, 'notified': 50,
+        'restart_citizens': 30, 'db_down_seconds': 3,
+        'pitr_citizens': 10},
     }
 CLAMD_SOCKET = '/var/run/clamav/clamd.ctl'
+# Drills that restart or restore the database server: on the stack's own
+# cluster only (gov_server.pg_cluster).
+PRIVATE_CLUSTER = ('pg-restart', 'pitr')
 
 
 def free_port():
@@ -78,15 +107,20 @@ class Stack:
     programs, their process ids and the database as the drills need
     them."""
 
-    def __init__(self, database, directory, uri=None, workers=2):
+    def __init__(self, database, directory, uri=None, workers=2,
+            cluster=None):
         self.database = database
         self.dir = Path(directory).resolve()
-        self.uri = uri or default_uri()
+        self.uri = uri or (cluster.uri if cluster else default_uri())
         self.workers = workers
         self.ports = [free_port(), free_port()]
         self.conninfo = make_conninfo(self.uri, dbname=database)
         self.filestore = self.dir / 'filestore' / database
         self.started = None
+        self.partners = None  # drill_checks.Partners, once started
+        # gov_server.pg_cluster.Cluster when the database server is the
+        # stack's own (pg-restart may restart it), else None.
+        self.cluster = cluster
 
     def env(self):
         # The generated configuration is the only one: no test's or
@@ -97,6 +131,8 @@ class Stack:
             # No ClamAV on this machine: the stand-in scanner (scan.py);
             # the drills measure the stack, not the scanner.
             env['TRYTOND_GOV__MALWARE_SCANNER'] = 'eicar'
+        if self.partners:
+            env.update(self.partners.env())
         return env
 
     def run(self, *args, check=True):
@@ -107,11 +143,15 @@ class Stack:
             text=True)
 
     def start(self):
+        from gov_server.drill_checks import Partners
         began = time.monotonic()
+        # The stack's e-mail and SMS go to partners on this machine.
+        self.partners = Partners()
         result = self.run('start', '--database', self.database,
             '--database-uri', self.uri,
             '--ports', ','.join(map(str, self.ports)),
-            '--workers', str(self.workers), '--wait', '120', check=False)
+            '--workers', str(self.workers), '--wait', '120',
+            *self.partners.settings(), check=False)
         if result.returncode:
             raise RuntimeError('the stack did not start:\n'
                 + result.stdout[-3000:] + result.stderr[-3000:])
@@ -130,6 +170,8 @@ class Stack:
                     self.database], env={**os.environ, **self._pg_env()},
                 check=False, capture_output=True)
             (VAR / f'{self.database}.modules').unlink(missing_ok=True)
+        if self.partners:
+            self.partners.stop()
 
     def _pg_env(self):
         "libpq's variables for dropdb, from the URI."
@@ -279,9 +321,29 @@ def main(argv=None):
     parser.add_argument('--json', default=None,
         help='also write the outcomes to this file')
     args = parser.parse_args(argv)
-    names = args.only or drill_names()
+    names = list(args.only or drill_names())
     directory = Path(args.dir or VAR / 'drills' / args.database)
-    stack = Stack(args.database, directory, args.database_uri)
+    # The stack's own PostgreSQL cluster, which pg-restart may restart;
+    # on a cluster given by --database-uri those drills are left out.
+    cluster, why = None, pg_cluster.unavailable()
+    if args.database_uri:
+        why = 'a database URI was given (the cluster may be shared)'
+    elif not why:
+        try:
+            cluster = pg_cluster.Cluster.create()
+        except (subprocess.CalledProcessError, OSError) as error:
+            why = f'no cluster of its own: {error} {error.stderr or ""}' \
+                if isinstance(error, subprocess.CalledProcessError) \
+                else f'no cluster of its own: {error}'
+        else:
+            print(f'private PostgreSQL cluster: {cluster.uri} '
+                f'({cluster.dir})', flush=True)
+    if cluster is None:
+        for name in [n for n in names if n in PRIVATE_CLUSTER]:
+            names.remove(name)
+            print(f'SKIP {name}: {why}', flush=True)
+    stack = Stack(args.database, directory, args.database_uri,
+        cluster=cluster)
     outcomes = []
     try:
         stack.start()
@@ -291,6 +353,11 @@ def main(argv=None):
             report=lambda line: print(line, flush=True))
     finally:
         stack.stop(drop=not args.keep)
+        if cluster and not args.keep:
+            cluster.destroy()
+        elif cluster:
+            print(f'kept: {cluster.uri} ({cluster.dir}); stop it with '
+                f'pg_ctl stop -D {cluster.data}')
     if args.json:
         Path(args.json).write_text(json.dumps(
                 [o.as_dict() for o in outcomes], indent=2,

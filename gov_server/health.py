@@ -9,8 +9,11 @@
 - database: one trivial query on the portal's database (`[gov] database`);
   unreachable → "down", HTTP 503 with Retry-After (a load balancer takes
   the instance out, a supervisor's check restarts it).
-- queue: trytond's ir.queue tasks not finished (e-mail, SMS … sent by
-  trytond-worker), and how long the oldest due one has waited.
+- queue: trytond's ir.queue tasks waiting for trytond-worker (e-mail,
+  SMS …: not taken yet), and how long the oldest due one has waited. A
+  task taken by a worker that was then killed stays taken and unfinished
+  in ir.queue for good (trytond never takes it again; its notification is
+  sent again by the retry cron): it is not waiting, and not counted.
 - cron: the end of the last ir.cron run (ir.cron.log) and the earliest due
   call; late when an active cron has been due for more than
   `[gov] health_cron_late_minutes` (15): trytond-cron is not running.
@@ -47,7 +50,7 @@ LOCK_TIMEOUT = 1000  # milliseconds
 CACHE_SECONDS = 1.0
 
 QUEUE_SQL = ('SELECT COUNT(*), MIN(COALESCE(scheduled_at, enqueued_at)) '
-    'FROM ir_queue WHERE finished_at IS NULL')
+    'FROM ir_queue WHERE finished_at IS NULL AND dequeued_at IS NULL')
 DUE_SQL = ('SELECT MIN(COALESCE(next_call, create_date)) FROM ir_cron '
     'WHERE active')
 # The newest log row by its key: no scan of the (indexless) ended column.
