@@ -56,7 +56,9 @@ the drills run against it one after the other, and each prints one line:
   are not.
 
 The exit status is 0 when every drill passed. gov_server.drill_checks has
-the drills themselves (database checks, load generators)."""
+the drills themselves (database checks, load generators) up to overload,
+gov_server.drill_recovery those from worker-sending on (the notification
+partners, PostgreSQL restarted, point-in-time recovery)."""
 import argparse
 import getpass
 import json
@@ -117,7 +119,7 @@ class Stack:
         self.conninfo = make_conninfo(self.uri, dbname=database)
         self.filestore = self.dir / 'filestore' / database
         self.started = None
-        self.partners = None  # drill_checks.Partners, once started
+        self.partners = None  # drill_recovery.Partners, once started
         # gov_server.pg_cluster.Cluster when the database server is the
         # stack's own (pg-restart may restart it), else None.
         self.cluster = cluster
@@ -143,7 +145,7 @@ class Stack:
             text=True)
 
     def start(self):
-        from gov_server.drill_checks import Partners
+        from gov_server.drill_recovery import Partners
         began = time.monotonic()
         # The stack's e-mail and SMS go to partners on this machine.
         self.partners = Partners()
@@ -283,20 +285,25 @@ class Outcome:
             'figures': self.figures, 'problems': self.problems}
 
 
+def all_drills():
+    "Every drill by name, in the order they run."
+    from gov_server import drill_checks, drill_recovery
+    return {**drill_checks.DRILLS, **drill_recovery.DRILLS}
+
+
 def drill_names():
-    from gov_server import drill_checks
-    return list(drill_checks.DRILLS)
+    return list(all_drills())
 
 
 def run_drills(stack, names, scale, report=print):
     "Run the named drills on the started stack; their Outcomes."
-    from gov_server import drill_checks
+    drills = all_drills()
     outcomes = []
     for name in names:
         outcome = Outcome(name)
         began = time.monotonic()
         try:
-            drill_checks.DRILLS[name](stack, SCALES[scale], outcome)
+            drills[name](stack, SCALES[scale], outcome)
         except Exception as error:  # noqa: BLE001 — a drill that broke fails
             outcome.problems.append(
                 f'drill stopped: {type(error).__name__}: {error}')

@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pytest
 
-from gov_server import drill_checks, pg_cluster, prod
-from gov_server.drills import SCALES, Outcome, Stack
+from gov_server import pg_cluster, prod
+from gov_server.drills import SCALES, Outcome, Stack, all_drills
 from tests.conftest import ROOT
 
 postgresql_only = pytest.mark.skipif(
@@ -123,7 +123,7 @@ def private_cluster(stack):
 
 def run(stack, name):
     outcome = Outcome(name)
-    drill_checks.DRILLS[name](stack, SCALE, outcome)
+    all_drills()[name](stack, SCALE, outcome)
     print(outcome.line())
     return outcome
 
