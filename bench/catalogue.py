@@ -17,8 +17,10 @@ SEARCH_TERMS = ['khai sinh', 'ket hon', 'giay phep xay dung', 'dat dai',
     'chứng thực bản sao', 'hộ kinh doanh', 'trợ cấp', 'khai tử']
 # One search in four also filters by a field, a level or an agency.
 FILTERED = 0.25
-# A page answered from the catalogue's caches runs about 10 queries; one
-# that computes its cards and parts, 40 to 70.
+# A search answered from the catalogue's index and cards runs 1 query (the
+# connection pool's check), a procedure page about 9 (its live counts and
+# the other modules' blocks); one that computes its index, cards and
+# parts, 40 to 70.
 CACHED_QUERIES = 20
 
 

@@ -6,15 +6,17 @@ import math
 import mimetypes
 from urllib.parse import urlencode
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sql.aggregate import Sum
 from sql.conditionals import Case
 
+from trytond.pool import Pool
 from trytond.protocols.wrappers import Response
 from trytond.transaction import Transaction
 
 from gov_dossier.filename import content_disposition
-from gov_procedure.catalogue_cards import catalogue_cached, catalogue_cards
+from gov_procedure.catalogue_cards import (
+    catalogue_cached, catalogue_cards, catalogue_index)
 
 from .web import PageError, page, render_template
 
@@ -34,6 +36,8 @@ def int_arg(args, name):
 
 
 def published_procedure(pool, code):
+    """The published procedure of the code, or 404: read now, for the
+    pages that act on it (submission, forms)."""
     Procedure = pool.get('gov.procedure')
     procedures = Procedure.search([
             ('code', '=', code),
@@ -44,11 +48,35 @@ def published_procedure(pool, code):
     return procedures[0]
 
 
+def catalogue_procedure(pool, code):
+    """The published procedure of the code as the catalogue shows it (its
+    index, kept with the cards and the page's parts), or 404."""
+    id_ = catalogue_index().codes.get(code)
+    if id_ is None:
+        raise PageError(404)
+    return pool.get('gov.procedure')(id_)
+
+
 def filter_options(pool):
     """The values of each filter that published procedures use (kept
     until the catalogue changes, like its cards)."""
     return catalogue_cached('filter_options', None,
         lambda: _filter_options(pool))
+
+
+def filter_tags(pool, selected):
+    """{filter: the <option> tags of its values, the selected one marked}
+    (Markup): the tags are written once per language, like the options."""
+    tags = catalogue_cached('filter_tags', None, lambda: {
+            name: [(id_, '<option value="%d">%s</option>' % (
+                        id_, escape(label)))
+                for id_, label in values]
+            for name, values in filter_options(pool).items()})
+    return {name: Markup(''.join(
+                tag if id_ != selected[name]
+                else tag.replace('">', '" selected>', 1)
+                for id_, tag in values))
+        for name, values in tags.items()}
 
 
 def _filter_options(pool):
@@ -74,36 +102,25 @@ def _filter_options(pool):
 
 @page('/thu-tuc')
 def catalogue(portal):
-    "Search and filter the published procedures, paginated."
-    Procedure = portal.pool.get('gov.procedure')
+    """Search and filter the published procedures, paginated: from the
+    catalogue's index (no query), each result a card rendered once per
+    procedure and language."""
     args = portal.request.args
     text = (args.get('q') or '').strip()[:200]
     selected = {name: int_arg(args, name) for name in FILTERS}
-    domain = []
-    if selected['sector']:
-        domain.append(('field.sector', '=', selected['sector']))
-    if selected['field']:
-        domain.append(('field', '=', selected['field']))
-    if selected['level']:
-        domain.append(('levels', '=', selected['level']))
-    if selected['agency']:
-        domain.append(('agencies', '=', selected['agency']))
-    if selected['service_level']:
-        domain.append(('service_level', '=', selected['service_level']))
     page_number = int_arg(args, 'trang') or 1
+    index = catalogue_index()
     if text:
-        procedures = Procedure.search_catalogue(text, domain=domain)
-        count = len(procedures)
-        procedures = procedures[
-            (page_number - 1) * PAGE_SIZE:page_number * PAGE_SIZE]
+        ids = index.search(text, selected)
     else:
-        domain.append(('state', '=', 'published'))
-        count = Procedure.search_count(domain)
-        procedures = Procedure.search(domain,
-            offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE,
-            order=[('name', 'ASC'), ('id', 'ASC')])
-    cards = catalogue_cards([p.id for p in procedures])
-    procedures = [cards[p.id] for p in procedures]
+        ids = index.filtered(selected)
+    count = len(ids)
+    ids = ids[(page_number - 1) * PAGE_SIZE:page_number * PAGE_SIZE]
+    cards = catalogue_cards(ids)
+    procedures = [Markup(catalogue_cached('catalogue_card.html', i,
+                lambda: render_template('catalogue_card.html',
+                    lang=portal.lang, p=cards[i])))
+        for i in ids]
     pages = max(1, math.ceil(count / PAGE_SIZE))
     query = {k: v for k, v in selected.items() if v}
     if text:
@@ -113,34 +130,51 @@ def catalogue(portal):
         return '/thu-tuc?' + urlencode(dict(query, trang=number))
     return portal.render('catalogue.html', procedures=procedures,
         count=count, text=text, selected=selected, page=page_number,
-        pages=pages, page_url=page_url, options=filter_options(portal.pool),
+        pages=pages, page_url=page_url,
+        options=filter_tags(portal.pool, selected),
         filtered=any(selected.values()))
 
 
 def service_counts(pool, procedure):
     """How often the service was used and how many dossiers were resolved
-    early, on time and late (R-CAT-3), in one query (an index holds the
-    procedure, timeliness and state); None without the dossier module."""
+    early, on time and late (R-CAT-3), counted now in one query (an index
+    holds the procedure, timeliness and state); None without the dossier
+    module."""
     try:
-        Dossier = pool.get('gov.dossier')
+        pool.get('gov.dossier')
     except KeyError:
         return None
-    dossier = Dossier.__table__()
-    timeliness = ('early', 'on_time', 'late')
-    columns = [Sum(Case((dossier.state != 'draft', 1), else_=0))]
-    columns += [Sum(Case((dossier.timeliness == t, 1), else_=0))
-        for t in timeliness]
+    query, params = _counts_query(pool.database_name)
     cursor = Transaction().connection.cursor()
-    cursor.execute(*dossier.select(*columns,
-            where=dossier.procedure == procedure.id))
+    cursor.execute(query, [procedure.id if p is _PROCEDURE else p
+            for p in params])
     total, *counts = (int(v or 0) for v in cursor.fetchone())
-    return dict(zip(timeliness, counts), total=total)
+    return dict(zip(TIMELINESS, counts), total=total)
+
+
+TIMELINESS = ('early', 'on_time', 'late')
+# Stands for the procedure's id in the counts' query, written once per
+# process and database (building it took more than running it).
+_PROCEDURE = object()
+_counts_queries = {}
+
+
+def _counts_query(database):
+    if database not in _counts_queries:
+        dossier = Pool().get('gov.dossier').__table__()
+        columns = [Sum(Case((dossier.state != 'draft', 1), else_=0))]
+        columns += [Sum(Case((dossier.timeliness == t, 1), else_=0))
+            for t in TIMELINESS]
+        query, params = tuple(dossier.select(*columns,
+                where=dossier.procedure == _PROCEDURE))
+        _counts_queries[database] = (query, tuple(params))
+    return _counts_queries[database]
 
 
 @page('/thu-tuc/<code>')
 def procedure(portal, code):
     "Everything a citizen needs before submitting (R-CAT-2, R-FEE-1)."
-    procedure = published_procedure(portal.pool, code)
+    procedure = catalogue_procedure(portal.pool, code)
     card = catalogue_cards([procedure.id])[procedure.id]
     values = dict(procedure=procedure, online=card['online'])
 

@@ -5,10 +5,13 @@
 requests (gov_procedure/catalogue_cards.py) and show every change at the
 next request (R-CAT-2, R-CAT-3): against the trytond WSGI application,
 one committed transaction per change, as the back office makes them."""
+import contextlib
 import html
+from unittest.mock import patch
 
 from werkzeug.test import Client
 
+from trytond import backend
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction
@@ -18,7 +21,26 @@ from gov_dossier.tests import dossier_fixtures
 from gov_dossier.tests.dossier_fixtures import (
     make_dossier, make_procedure, make_world)
 from gov_portal.tests.tools import PortalPagesTestCase
-from gov_procedure.catalogue_cards import _cards
+from gov_procedure.catalogue_cards import _cards, catalogue_index
+
+
+@contextlib.contextmanager
+def executed_queries():
+    "The SQL statements run meanwhile, as the database's cursor sees them."
+    if backend.name == 'postgresql':
+        from trytond.backend.postgresql.database import (
+            LoggingCursor as cursor_class)
+    else:
+        from trytond.backend.sqlite.database import (
+            SQLiteCursor as cursor_class)
+    executed = []
+    original = cursor_class.execute
+
+    def execute(self, query, *args, **kwargs):
+        executed.append(query)
+        return original(self, query, *args, **kwargs)
+    with patch.object(cursor_class, 'execute', execute):
+        yield executed
 
 
 class CataloguePagesTestCase(PortalPagesTestCase):
@@ -54,10 +76,11 @@ class CataloguePagesTestCase(PortalPagesTestCase):
         self.assertIn(self.name, listing)
         self.assertIn("Đất đai", listing)
         self.assertIn("Đất đai", page)
-        # Kept: the cards and both parts of the page are in the cache.
+        # Kept: the card, the card rendered and both parts of the page are
+        # in the cache.
         kept = [key for key in _cards._database_cache[DB_NAME]
             if key[-1] == dossier_fixtures._SHARED['procedure']]
-        self.assertEqual(len(kept), 3, kept)
+        self.assertEqual(len(kept), 4, kept)
 
         self.write('gov.field', self.field, {'name': "Đất đai và nhà ở"})
         self.assertIn("Đất đai và nhà ở", self.search())
@@ -128,3 +151,79 @@ class CataloguePagesTestCase(PortalPagesTestCase):
             after)
         self.assertIn('<strong>1</strong>giải quyết trước hạn', after)
         self.assertIn('<strong>1</strong>quá hạn', after)
+
+    def test_search_runs_no_query_of_its_own(self):
+        """R-CAT-2: once the catalogue is kept, a search (with or without
+        diacritics, filtered or not, any page) and the procedure page
+        read no procedure, field, agency or fee again: the search answers
+        from the catalogue's index and its cards, the page runs only its
+        live counts (R-CAT-3). One procedure read per result, or the ORM's
+        search again, would fail here."""
+        paths = ['/thu-tuc?q=thu tuc', '/thu-tuc?q=thủ tục',
+            '/thu-tuc?q=thu&agency=%s' % self.agency,
+            '/thu-tuc?field=%s' % self.field, '/thu-tuc?trang=2',
+            '/thu-tuc']
+        for path in paths + ['/thu-tuc/' + self.code]:
+            self.get(path)  # kept from now on
+        for path in paths:
+            with executed_queries() as executed:
+                self.assertIn(self.name, self.get(path)) \
+                    if 'trang' not in path else self.get(path)
+            # At most the connection pool's check of the connection.
+            self.assertLessEqual(len(executed), 1, (path, executed))
+        with executed_queries() as executed:
+            self.assertIn(self.name, self.get('/thu-tuc/' + self.code))
+        # The pool's check and the counts of R-CAT-3, read now.
+        self.assertLessEqual(len(executed), 2, executed)
+
+    def test_index_answers_as_search_catalogue(self):
+        """R-CAT-2: the catalogue's index finds and ranks what
+        Procedure.search_catalogue finds (words with and without
+        diacritics, beginnings of words, codes, filters), lists without
+        text in the order of the names, and a procedure withdrawn from
+        the catalogue is gone from the search and its page at once"""
+        with Transaction().start(DB_NAME, 0) as transaction:
+            Procedure = Pool().get('gov.procedure')
+            world = make_world()
+            names = ["Đăng ký khai sinh", "Đăng ký kết hôn",
+                "Đăng ký khai sinh lưu động", "Cấp bản sao trích lục"]
+            for i, name in enumerate(names):
+                procedure = make_procedure(world.agencies,
+                    code='1.00%s' % (i + 7), publish=False)
+                Procedure.write([procedure], {'name': name})
+                Procedure.publish([procedure])
+            transaction.commit()
+        with Transaction().start(DB_NAME, 0, context={'language': 'vi'}):
+            Procedure = Pool().get('gov.procedure')
+            index = catalogue_index()
+            domains = {'sector': 'field.sector', 'field': 'field',
+                'level': 'levels', 'agency': 'agencies',
+                'service_level': 'service_level'}
+            none = dict.fromkeys(domains)
+            filters = [(None, None), ('field', self.field),
+                ('agency', self.agency), ('agency', -1)]
+            for text in ["đăng ký", "dang ky", "khai sinh", "Khai",
+                    "ky k", "1.007", "1.00", "lưu động", "kết", "xyz",
+                    "!!", "thủ tục"]:
+                for name, value in filters:
+                    domain = [(domains[name], '=', value)] if name else []
+                    self.assertEqual(
+                        index.search(text, dict(none, **{name: value})
+                            if name else none),
+                        [p.id for p in Procedure.search_catalogue(
+                                text, domain=domain)],
+                        (text, name))
+            self.assertEqual(index.filtered(none), [p.id for p in
+                    Procedure.search([('state', '=', 'published')],
+                        order=[('name', 'ASC'), ('id', 'ASC')])])
+        self.assertIn("Đăng ký khai sinh lưu động",
+            self.get('/thu-tuc?q=luu dong'))
+        self.get('/thu-tuc/1.009')
+        with Transaction().start(DB_NAME, 0) as transaction:
+            Procedure = Pool().get('gov.procedure')
+            Procedure.cancel(Procedure.search([('code', '=', '1.009')]))
+            transaction.commit()
+        self.assertNotIn("lưu động", self.get('/thu-tuc?q=luu dong'))
+        response = Client(app).get('/thu-tuc/1.009',
+            base_url='http://localhost/')
+        self.assertEqual(response.status_code, 404)
