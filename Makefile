@@ -68,3 +68,11 @@ drill-faults:
 .PHONY: pitr
 pitr:
 	$(PY) -m gov_server.pitr $(ARGS)
+
+# The demo's "after 1 July 2025" scenario (README; gov_server/demo_reform.py):
+# on the demo database of make run, the agency restructuring wizard loads
+# the merged province's two-level tree and prints the dossiers per state
+# and the figures per agency before and after. ARGS="--dry-run" keeps nothing.
+.PHONY: demo-2025
+demo-2025: demo-db
+	$(PY) -m gov_server.demo_reform $(ARGS)

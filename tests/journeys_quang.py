@@ -1,11 +1,12 @@
-"""Ông Quang's steps (tests/test_journeys.py): a fee changed through the
-draft and publish path, a day off added to the calendar, and a citizen
+"""Ông Quang's steps (tests/test_journeys.py): a fee changed through a
+new version of the procedure, a day off added to the calendar, and a citizen
 who meets both on the portal."""
 import datetime as dt
 import re
 
 from tests.journeys_helpers import (
-    WARD, fact, new_page, parse_date, png_photo, portal_login, text)
+    WARD, fact, new_page, parse_date, png_photo, portal_login, text,
+    vietnam_today)
 
 
 COPY = 'H16.TAM.002'   # Cấp bản sao Trích lục hộ tịch, 8.000 đ a copy
@@ -17,9 +18,19 @@ HONG = {   # a demo citizen with a portal account (data_dossiers.py)
     }
 
 
+def versions_tab(sao):
+    """The form's "Các phiên bản" tab (not sao's tab of the window, named
+    "Các phiên bản thủ tục (…)")."""
+    sao.page.locator('a[role=tab]:visible', has_text=re.compile(
+            r'^\s*Các phiên bản\s*$')).first.click()
+    sao.wait_idle()
+
+
 def quang_changes_the_fee(sao, shot, server):
-    """Edit (back to draft, which the portal says by hiding it), the fee
-    line 8.000 → 10.000 đ a copy, publish: the portal shows it at once."""
+    """A decision raises the fee: a new version of the published procedure
+    (the dossiers already submitted keep theirs), in effect today on the
+    decision's basis, its fee line 8.000 → 10.000 đ a copy, published: the
+    portal shows it at once, the version before is superseded."""
     sao.menu('Hành chính công', 'Thủ tục hành chính')
     sao.page.locator('th:visible', has_text='Mã thủ tục').first.wait_for()
     sao.wait_idle()
@@ -29,17 +40,23 @@ def quang_changes_the_fee(sao, shot, server):
     # A published procedure says why it cannot be typed into.
     assert 'không sửa được' in sao.page.inner_text('body')
     sao.shot('procedure-published')
-    sao.button('Sửa (chuyển về dự thảo)')
-    sao.dialog().get_by_text('Sửa thủ tục ngay bây giờ?').wait_for()
-    sao.shot('edit-asks-first')
-    sao.dialog_button('Đồng ý')
-    sao.wait_dialog_closed()
+    # The new version opens as a draft in a tab of its own.
+    sao.button('Phiên bản mới')
     sao.wait_value('state', 'Dự thảo')
-    # Meanwhile the portal does not offer it.
+    sao.wait_idle()
+    sao.shot('new-version-draft')
+    # Meanwhile the portal keeps offering the version in force.
     page = new_page(sao.page.context.browser, server, 1280)
     page.goto(f'/thu-tuc/{COPY}')
-    assert 'Cấp bản sao Trích lục hộ tịch' not in page.inner_text('main')
-    shot(page, 'portal-while-editing')
+    assert '8.000 đ' in text(page.inner_text('main'))
+    shot(page, 'portal-while-preparing')
+    versions_tab(sao)
+    sao.type_in(sao.page.locator('input[name=effective_date]:visible'),
+        vietnam_today().strftime('%d/%m/%Y'))
+    sao.type_in(sao.page.locator('textarea[name=change_basis]:visible'),
+        'Quyết định số 15/2026/QĐ-UBND ngày 01/12/2026 của UBND tỉnh '
+        'Đắk Nông về mức thu phí cấp bản sao trích lục hộ tịch')
+    sao.shot('version-basis')
     sao.notebook('Phí, lệ phí')
     row = sao.page.locator('tr:visible', has_text='Mỗi bản sao trích lục')
     # A click selects the line, the next one opens its cell for typing.
@@ -52,20 +69,33 @@ def quang_changes_the_fee(sao, shot, server):
     amount.press('Tab')
     sao.page.keyboard.press('Control+s')
     sao.wait_idle()
-    assert '10.000' in row.inner_text()
+    row.filter(has_text='10.000').first.wait_for()
     sao.shot('fee-edited')
     sao.button('Công bố')
     sao.dialog().get_by_text('Công bố thủ tục này trên Cổng').wait_for()
     sao.dialog_button('Đồng ý')
     sao.wait_dialog_closed()
     sao.wait_value('state', 'Đã công bố')
-    sao.shot('published-again')
+    sao.shot('new-version-published')
     page.goto(f'/thu-tuc/{COPY}')
     fees = text(page.inner_text('main'))
     assert 'Mỗi bản sao trích lục, mỗi sự kiện hộ tịch đã đăng ký' in fees
     assert '10.000 đ' in fees and '8.000 đ' not in fees
     shot(page, 'portal-new-fee')
     page.context.close()
+    # The Versions tab: this one current, the one before superseded.
+    versions_tab(sao)
+    # The list is below the fold: sao shows its rows once scrolled to.
+    more = sao.page.locator('tr.more-row:visible')
+    if more.count():
+        more.first.scroll_into_view_if_needed()
+    sao.page.locator('tr:visible', has_text='Đã được thay thế').first\
+        .wait_for()
+    sao.shot('versions')
+    rows = [' '.join(r) for r in sao.rows()]
+    assert any('Đã được thay thế' in r for r in rows), rows
+    assert any('Đã công bố' in r and '15/2026/QĐ-UBND' in r
+        for r in rows), rows
 
 
 def quang_adds_a_holiday(sao, day):

@@ -189,19 +189,20 @@ def test_journey_minh_and_thu_process_and_approve(browser, live_server):
 
 
 def test_journey_quang_configures_without_code(browser, live_server):
-    """Ông Quang (quantri): R-CAT-1, R-CAT-2, R-FEE-1, R-PROC-2, R-AG-3,
-    R-L10N-1.
+    """Ông Quang (quantri): R-CAT-1, R-CAT-2, R-CAT-6, R-FEE-1, R-PROC-2,
+    R-AG-3, R-L10N-1.
 
-    He takes a published procedure back to draft (sao asks first; the
-    portal stops offering it meanwhile), changes its fee line, publishes:
-    the portal's page and form charge the new fee at once. He adds a day
-    off to the calendar — the day a dossier submitted now would be
-    checked: a citizen's dossier submitted next is checked and due after
-    it.
+    A decision raises a fee: he makes a new version of the published
+    procedure (the portal keeps offering the version in force meanwhile),
+    gives it its effective date and basis, changes its fee line and
+    publishes it: the portal's page and form charge the new fee at once,
+    the version before is superseded (the dossiers submitted under it
+    keep it). He adds a day off to the calendar — the day a dossier
+    submitted now would be checked: a citizen's dossier submitted next is
+    checked and due after it.
 
-    Left out: procedure versions (dossiers keep theirs: issue 20), a new
-    procedure with its eForm and steps built from scratch, the reports of
-    issue 17."""
+    Left out: a new procedure with its eForm and steps built from
+    scratch, the reports of issue 17."""
     shot = Shots('5-quang')
     days_off = shipped_days_off()
     sao = Sao(browser, live_server, 'quantri', shot)

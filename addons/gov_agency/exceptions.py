@@ -11,3 +11,7 @@ class CalendarError(UserError):
 
 class AgencyValidationError(ValidationError):
     pass
+
+
+class RestructureError(UserError):
+    pass

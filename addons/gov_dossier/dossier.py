@@ -451,7 +451,11 @@ class Dossier(SelectionLabelsMixin, PublicLookupMixin, RuleCheckedExportMixin,
         """What a complete dossier needs before it is submitted online or
         received at the desk (R-SUB-4, R-SUB-8, R-CAT-4)."""
         procedure = self.procedure
-        if procedure.state != 'published':
+        # A dossier sent back for a supplement stays under the version of
+        # the procedure it was submitted under, even once superseded
+        # (R-CAT-6, procedure_version.py).
+        if procedure.state != 'published' and not (
+                procedure.state == 'superseded' and self.state != 'draft'):
             raise DossierWorkflowError(gettext(
                     'gov_dossier.msg_procedure_not_published',
                     procedure=procedure.rec_name))

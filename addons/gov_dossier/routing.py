@@ -238,7 +238,10 @@ class ReceptionCheck(ModelSQL, ModelView):
             .select(relation.id.as_('id'),
                 relation.procedure.as_('procedure'),
                 relation.agency.as_('agency'),
+                # The current version only: one published with an
+                # effective date to come is not offered yet (R-CAT-6).
                 where=(procedure.state == 'published')
+                & (procedure.active == Literal(True))
                 & (agency.active == Literal(True))))
 
     @classmethod

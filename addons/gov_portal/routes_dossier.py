@@ -199,6 +199,17 @@ def default_return_method(choices):
 def render_form(portal, procedure, form, errors, draft=None, token=None,
         status=200, saved=False, data=None):
     Dossier = portal.pool.get('gov.dossier')
+    notice, documents = None, {}
+    if draft and draft.procedure != procedure:
+        # Her draft of a version superseded since (R-CAT-6): shown in the
+        # current form, moved to it when she saves (gov_dossier
+        # procedure_version.py).
+        notice = draft.draft_version_notice(procedure)
+        carried, documents, _ = draft.version_carry_over(procedure)
+        if data is None:
+            data = carried
+    elif draft:
+        documents = documents_by_component(draft)
     if data is None:
         data = dict(draft.form_data or {}) if draft else {}
     choices = return_choices(portal,
@@ -211,7 +222,7 @@ def render_form(portal, procedure, form, errors, draft=None, token=None,
         limits={k: size for k, (size, _) in Dossier._text_bounds.items()},
         errors=errors, draft=draft, token=token or secrets.token_hex(16),
         agencies=agency_choices(procedure), saved=saved, status=status,
-        documents=documents_by_component(draft) if draft else {},
+        documents=documents, version_notice=notice,
         fees=fee_view(portal, procedure, data),
         declaration=Dossier.declaration_sentence(),
         # The consent to the processing of the dossier's personal data,

@@ -15,8 +15,13 @@ when.
 
 Only active contracts valid on the day count: `offer()` answers whether a
 service is offered for a dossier, `public_offers()` what the portal's
-procedure page publishes (Điều 20.3)."""
+procedure page publishes (Điều 20.3). A contract covers the procedures it
+names by their national code, so every version of them (R-CAT-6): a new
+version is offered as soon as it is current, and a dossier keeps its
+offer under the superseded version it was submitted under."""
 import datetime as dt
+
+from sql import Null
 
 from trytond.i18n import gettext
 from trytond.model import (
@@ -244,7 +249,7 @@ class Contract(Workflow, ModelSQL, ModelView):
                 # The contract of the agency or of an agency above it (the
                 # district's People's Committee for its one-stop desk).
                 ('contract.agency', 'parent_of', [int(agency)], 'parent'),
-                ('contract.procedures', '=', int(procedure)),
+                ('contract.procedures.code', '=', _code(procedure)),
                 *cls._valid_domain(date or cls._today(), 'contract.'),
                 ], order=[('journey_hours', 'ASC'), ('id', 'ASC')], limit=1)
         return services[0] if services else None
@@ -257,12 +262,11 @@ class Contract(Workflow, ModelSQL, ModelView):
         service kind, the shortest journey."""
         Service = Pool().get('gov.postal.contract.service')
         date = date or cls._today()
-        kind_names = dict(Service.fields_get(['kind'])['kind']['selection'])
+        contracts = cls._covering(procedure, date)
+        kind_names = dict(Service.fields_get(['kind'])['kind']['selection']
+            ) if contracts else {}
         result = {}
-        for contract in cls.search([
-                    ('procedures', '=', int(procedure)),
-                    *cls._valid_domain(date),
-                    ], order=[('id', 'ASC')]):
+        for contract in contracts:
             offer = result.setdefault(contract.agency.id, {
                     'agency': contract.agency,
                     'enterprise': contract.enterprise,
@@ -280,6 +284,56 @@ class Contract(Workflow, ModelSQL, ModelView):
         return [dict(o, services=[o['services'][k]
                         for k, _ in SERVICES if k in o['services']])
             for o in result.values()]
+
+    @classmethod
+    def _covering(cls, procedure, date):
+        """The contracts of _valid_domain(date) covering procedure (a
+        record or an id) by its code, by id: what search would find, in
+        one query whose text is written once per process and database
+        (building it through search took longer than running it, and the
+        procedure's code needed a read of its own). Run on each call:
+        nothing of the contracts is kept."""
+        query, params = _covering_query(Transaction().database.name)
+        values = {_PROCEDURE: int(procedure), _DATE: date}
+        cursor = Transaction().connection.cursor()
+        cursor.execute(query, [values.get(p, p) for p in params])
+        return cls.browse([id_ for id_, in cursor])
+
+
+# Stand for the procedure's id and the day in _covering's query.
+_PROCEDURE, _DATE = object(), object()
+_covering_queries = {}
+
+
+def _covering_query(database):
+    if database not in _covering_queries:
+        pool = Pool()
+        contract = pool.get('gov.postal.contract').__table__()
+        line = pool.get('gov.postal.contract-gov.procedure').__table__()
+        covered = pool.get('gov.procedure').__table__()
+        asked = pool.get('gov.procedure').__table__()
+        codes = line.join(covered, condition=line.procedure == covered.id
+            ).join(asked, condition=asked.code == covered.code
+            ).select(line.contract, where=asked.id == _PROCEDURE)
+        query, params = tuple(contract.select(contract.id,
+                where=(contract.state == 'active')
+                & (contract.start_date <= _DATE)
+                & ((contract.end_date == Null)
+                    | (contract.end_date >= _DATE))
+                & contract.id.in_(codes),
+                order_by=[contract.id.asc]))
+        _covering_queries[database] = (query, tuple(params))
+    return _covering_queries[database]
+
+
+def _code(procedure):
+    """The national code of procedure (a record or an id): a contract
+    covers a procedure by its code, so every version of it (R-CAT-6) —
+    the one current when the contract was signed, the later ones, and the
+    superseded ones the dossiers in progress were submitted under."""
+    if isinstance(procedure, int):
+        procedure = Pool().get('gov.procedure')(procedure)
+    return procedure.code
 
 
 class ContractProcedure(ModelSQL):

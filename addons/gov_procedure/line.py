@@ -32,7 +32,7 @@ class ProcedureLineMixin:
         cls._sql_indexes.add(Index(t, (t.procedure, Index.Equality())))
         cls.__access__.add('procedure')
         locked = Eval('procedure_state').in_(
-            ['published', 'suspended', 'cancelled'])
+            ['published', 'suspended', 'cancelled', 'superseded'])
         for name in dir(cls):
             field = getattr(cls, name)
             if (name.startswith('_') or not isinstance(field, fields.Field)

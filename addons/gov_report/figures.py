@@ -209,7 +209,9 @@ def compute(start, end, agencies=None, by=('agency',), subtree=True,
     unit) — () gives the total. filters: {key: value} keeping only the
     rows of that procedure, field, sector, channel or unit. Returns {key
     tuple (ids / 'YYYY-MM' / channel code): {figure name: int or
-    Decimal}}."""
+    Decimal}}. A procedure is all the versions of its national code
+    (R-CAT-6): its key is the id of its head (procedure_heads), and a
+    procedure filter keeps the rows of every version."""
     by = tuple(by)
     unknown = set(by) - set(KEYS)
     if unknown:
@@ -227,14 +229,27 @@ def compute(start, end, agencies=None, by=('agency',), subtree=True,
             segments[-1][4] = last
         else:
             segments.append([stored, month, half, first, last])
+    # The versions of a procedure (R-CAT-6) are one procedure here: its
+    # rows and its filter are those of its head (procedure_heads).
+    heads = None
+    if 'procedure' in by or (filters or {}).get('procedure'):
+        heads = procedure_heads()
+    if (filters or {}).get('procedure'):
+        head = heads.get(filters['procedure'], filters['procedure'])
+        filters = dict(filters,
+            procedure=[i for i, h in heads.items() if h == head] or [head])
     result = defaultdict(empty)
     for index, (stored, month, half, first, last) in enumerate(segments):
         if stored:
             rows = read_facts(month, half, ids, by, filters)
         else:
             rows = [(fine, values) for fine, values in live(first, last, ids)
-                if not filters or all(dict(zip(FINE, fine)).get(k) == v
+                if not filters or all(
+                    _match(dict(zip(FINE, fine)).get(k), v)
                     for k, v in filters.items())]
+        if heads is not None:
+            rows = [((agency, heads.get(procedure, procedure), *rest), values)
+                for (agency, procedure, *rest), values in rows]
         # Stocks at the period's start and end; per month with 'month'.
         opening = index == 0 or (
             'month' in by and segments[index - 1][1] != month)
@@ -266,6 +281,32 @@ def derive(values):
     return values
 
 
+def _match(value, wanted):
+    "A filter's value: one value, or a list of them (procedure versions)."
+    if isinstance(wanted, (list, tuple)):
+        return value in wanted
+    return value == wanted
+
+
+def procedure_heads():
+    """{procedure id: its head}: the id of the current version of its
+    national code, else (no version current) of the newest one. The
+    figures of every version of a procedure (R-CAT-6) are counted under
+    its head, facts stored before a new version included."""
+    Procedure = Pool().get('gov.procedure')
+    table = Procedure.__table__()
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*table.select(
+            table.id, table.code, table.version, table.active))
+    rows = list(cursor)
+    best = {}
+    for id_, code, version, active in rows:
+        rank = (bool(active), version or 1, id_)
+        if code not in best or rank > best[code]:
+            best[code] = rank
+    return {id_: best[code][2] for id_, code, _, _ in rows}
+
+
 def _key(fine, month, by):
     values = dict(zip(FINE, fine), month=month)
     return tuple(values[k] for k in by)
@@ -292,7 +333,10 @@ def read_facts(month, half, ids, by=FINE, filters=None):
         where &= _in(table.agency, ids)
     for name, value in (filters or {}).items():
         column = getattr(table, name)
-        where &= (column == Null) if value is None else (column == value)
+        if isinstance(value, (list, tuple)):
+            where &= _in(column, value)
+        else:
+            where &= (column == Null) if value is None else (column == value)
     keys = [k for k in FINE if k in by]
     cursor.execute(*table.select(
             *[getattr(table, k) for k in keys],

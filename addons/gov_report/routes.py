@@ -140,8 +140,14 @@ def procedure_statistics(procedure):
         today = public.local_today()
         rows = []
         for period in [public.current_year(today), public.last_year(today)]:
-            values = public.by_procedure(period.start, period.end).get(
-                procedure.id, {})
+            # Keyed by the head of the versions (R-CAT-6): the current
+            # version, or the one current when the cached figures were
+            # computed.
+            figures_ = public.by_procedure(period.start, period.end)
+            values = figures_.get(procedure.id) or {}
+            if not values and (procedure.version or 1) > 1:
+                values = next((figures_[v.id] for v in procedure.versions
+                        if v.id in figures_), {})
             rows.append((period, values, public.rates(values)))
         return rows
     except KeyError:
@@ -181,11 +187,15 @@ def agency_names(pool, lang):
     cached = _page_cache.get(key)
     if cached is None:
         Agency = pool.get('gov.agency')
-        agencies = Agency.search([], order=[('name', 'ASC'), ('id', 'ASC')])
+        # Inactive too: the figures of past periods name the agencies a
+        # restructuring merged (R-CAT-9); only active ones are offered.
+        with Transaction().set_context(active_test=False):
+            agencies = Agency.search([],
+                order=[('name', 'ASC'), ('id', 'ASC')])
         cached = _page_cache.set(key, (
                 {a.id: a.name for a in agencies},
                 [(a.id, a.name) for a in agencies
-                    if a.kind.code not in HIDDEN_KINDS]))
+                    if a.active and a.kind.code not in HIDDEN_KINDS]))
     return cached
 
 

@@ -211,6 +211,13 @@ class StatisticsMixin(ModelSQL, ModelView):
             'field': 'procedure.field', 'sector': 'procedure.field.sector',
             'channel': 'channel'}
         for name, value in filters.items():
+            if name == 'procedure' and value is not None:
+                # Every version of the procedure (R-CAT-6).
+                Procedure = Pool().get('gov.procedure')
+                with Transaction().set_context(active_test=False):
+                    code = Procedure(value).code
+                domain.append(('procedure.code', '=', code))
+                continue
             domain.append((paths[name], '=', value))
         if 'unit' in self._by:
             unit = self.unit.id if self.unit else None

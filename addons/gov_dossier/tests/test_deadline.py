@@ -85,11 +85,13 @@ class DeadlineTestCase(DossierTestCase):
         before = self.submit(world, local(2025, 3, 3, 9, 0))
         before = self.act('receive', before, local(2025, 3, 3, 10, 0))
         self.assertEqual(before.processing_days, Decimal(5))
-        Procedure.draft([procedure])
-        procedure.committed_days = Decimal(3)
-        procedure.save()
+        # The commitment is a new version of the procedure (R-CAT-6): the
+        # dossiers submitted before keep the version they came under.
+        procedure, = Procedure.new_version([procedure], {
+                'committed_days': Decimal(3)})
         Procedure.publish([procedure])
-        dossier = self.submit(world, local(2025, 3, 3, 9, 0))
+        dossier = self.submit(world, local(2025, 3, 3, 9, 0),
+            procedure=procedure)
         # Before reception the citizen is told the committed time.
         self.assertEqual(dossier.expected_dates()['due_date'], D(2025, 3, 6))
         dossier = self.act('receive', dossier, local(2025, 3, 3, 10, 0))
@@ -100,7 +102,7 @@ class DeadlineTestCase(DossierTestCase):
         self.assertEqual(max(s.due_date for s in dossier.steps),
             D(2025, 3, 6))
         # The applicant is told the committed time.
-        desk = make_dossier(world, channel='desk',
+        desk = make_dossier(world, channel='desk', procedure=procedure,
             applicant_email='nguoi.nop@example.net')
         desk = self.act('receive', desk, local(2025, 3, 3, 10, 0))
         notes = Notification.search([

@@ -5,6 +5,8 @@
 reception check, and who acts on a step (the buttons shown are the ones the
 server accepts). Every role test runs as the real user with the access
 checks of RPC (as_user)."""
+import datetime as dt
+
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
@@ -220,6 +222,15 @@ class RoutingTestCase(DossierTestCase):
             with as_user(world[login]):
                 with self.assertRaises(AccessError):
                     Check.search([])
+        # R-CAT-6: a new version published before its effective date is
+        # not offered yet: no row of its own.
+        rows = len(Check.search([]))
+        future, = Procedure.new_version([procedure], {
+                'effective_date': dt.date.today() + dt.timedelta(days=30)})
+        Procedure.publish([future])
+        future = Procedure(future.id)
+        self.assertEqual((future.state, future.active), ('published', False))
+        self.assertEqual(len(Check.search([])), rows)
 
     @with_transaction()
     def test_head_of_unit_approves(self):

@@ -63,14 +63,18 @@ class FeeLinesTestCase(FeeTestCase):
         self.assertEqual(dossier.amount_total, Decimal(34000))
         self.assertEqual(dossier.amount_due, Decimal(34000))
 
-        # The schedule changes: the dossier keeps what it owed.
-        set_fees(world.procedure, [
+        # The schedule changes (a new version, R-CAT-6): the dossier keeps
+        # what it owed, and computes it from the version it was submitted
+        # under.
+        version = set_fees(world.procedure, [
                 {'kind': 'fee', 'amount': '90000', 'condition': "Mới",
                     'payment_time': 'before'}])
+        self.assertNotEqual(version, world.procedure)
+        self.assertEqual([a for _, _, a in version.fee_lines()],
+            [Decimal(90000)])
         dossier = reload(dossier)
         self.assertEqual(lines_of(dossier.fees), expected)
-        self.assertEqual([l.amount for l in dossier.compute_fee_lines()],
-            [Decimal(90000)])
+        self.assertEqual(lines_of(dossier.compute_fee_lines()), expected)
         # Not even a second submission after a supplement copies again.
         with at(MON):
             Dossier.request_supplement([dossier], reason="Thiếu")

@@ -52,17 +52,23 @@ def add_accountant(world):
 
 
 def set_fees(procedure, fees, before_reception=None, form_fields=()):
-    """Replace the fee schedule of procedure (back to draft, then
-    published again). fees: dicts of gov.procedure.fee values, each with
-    an optional 'exemptions' list of dicts; form_fields: eForm fields
-    (dicts) added first, for the quantities and the exemptions."""
+    """Replace the fee schedule of procedure (back to draft, or a new
+    version once dossiers were submitted under it (R-CAT-6), then
+    published); return the procedure published. fees: dicts of
+    gov.procedure.fee values, each with an optional 'exemptions' list of
+    dicts; form_fields: eForm fields (dicts) added first, for the
+    quantities and the exemptions."""
     pool = Pool()
     Procedure = pool.get('gov.procedure')
+    Dossier = pool.get('gov.dossier')
     Fee = pool.get('gov.procedure.fee')
     FormField = pool.get('gov.procedure.form_field')
     procedure = Procedure(procedure.id)
     if procedure.state != 'draft':
-        Procedure.draft([procedure])
+        if Dossier.search([('procedure', '=', procedure.id)], limit=1):
+            procedure, = Procedure.new_version([procedure])
+        else:
+            Procedure.draft([procedure])
     if form_fields:
         FormField.create([dict(f, procedure=procedure.id)
                 for f in form_fields])

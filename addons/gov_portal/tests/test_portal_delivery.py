@@ -18,8 +18,8 @@ from trytond.transaction import Transaction
 from trytond.wsgi import app
 
 from gov_dossier.tests.dossier_fixtures import (
-    CITIZEN_ID, PDF, as_user, at, local, make_dossier, make_web_user,
-    make_world)
+    CITIZEN_ID, PDF, as_user, at, local, make_dossier, make_procedure,
+    make_web_user, make_world)
 from gov_portal.tests.tools import PortalPagesTestCase
 
 MONDAY = local(2025, 3, 3, 9, 0)
@@ -153,6 +153,48 @@ class PortalDeliveryTestCase(PortalPagesTestCase):
         self.assertIn('/da-nop', response.headers['Location'])
         self.assertEqual(self.dossier(id=draft),
             ('submitted', 'postal', ADDRESS, '0912345678', 0))
+
+    def test_draft_of_a_superseded_version(self):
+        """R-CAT-6, R-SUB-1: her saved draft of a procedure amended since
+        opens from "Hồ sơ của tôi" in the current form, with the notice of
+        the amendment, what she typed and her file of a component still
+        asked for; saved, it is moved to the current version"""
+        user = self.citizen('lan.version@example.com')
+        with Transaction().start(DB_NAME, 0) as transaction:
+            pool = Pool()
+            Procedure = pool.get('gov.procedure')
+            Component = pool.get('gov.procedure.component')
+            world = make_world()
+            v1 = make_procedure(world.agencies, code='PV')
+            draft = make_dossier(world, procedure=v1, web_user=user,
+                applicant_name="Nguyễn Văn Tuấn",
+                form_data={'ho_ten': "Nguyễn Văn Tuấn"})
+            v2, = Procedure.new_version([v1], {
+                    'change_basis': "Quyết định 99/QĐ-UBND"})
+            Component.delete([c for c in v2.components if not c.mandatory])
+            Procedure.publish([v2])
+            draft, v2 = draft.id, v2.id
+            transaction.commit()
+        client = self.client(user)
+        response = client.get(f'/nop-ho-so/PV?nhap={draft}')
+        self.assertEqual(response.status_code, 200)
+        page = response.get_data(as_text=True)
+        self.assertIn('đã được sửa đổi', page)
+        self.assertIn('Quyết định 99/QĐ-UBND', page)
+        self.assertIn('value="Nguyễn Văn Tuấn"', page)
+        self.assertIn('don.pdf', page)
+        self.assertEqual(self.hidden(page, 'draft'), str(draft))
+        response = client.post('/nop-ho-so/PV', data=self.submit_form(page,
+                action='draft', applicant_name="Nguyễn Văn Tuấn",
+                f_ho_ten="Nguyễn Văn Tuấn"))
+        self.assertEqual(response.status_code, 200,
+            response.get_data(as_text=True))
+        with Transaction().start(DB_NAME, 0) as transaction:
+            dossier = Pool().get('gov.dossier')(draft)
+            self.assertEqual((dossier.state, dossier.procedure.id,
+                    [d.component.procedure.id for d in dossier.documents]),
+                ('draft', v2, [v2]))
+            transaction.rollback()
 
     def test_change_form(self):
         """R-SUB-10, R-RES-1: the dossier's page changes the choice until

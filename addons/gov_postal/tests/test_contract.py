@@ -114,6 +114,32 @@ class ContractTestCase(PostalTestCase):
                 procedure, date=dt.date(2025, 6, 1)), [])
 
     @with_transaction()
+    def test_offers_follow_procedure_versions(self):
+        """R-POST-4, R-CAT-6: a contract covers every version of the
+        procedures it names: once version 2 is current the portal still
+        publishes the offer, and the dossiers of version 1 keep it — also
+        from a contract signed after version 2, naming it only"""
+        pool = Pool()
+        Contract = pool.get('gov.postal.contract')
+        Procedure = pool.get('gov.procedure')
+        world = make_world()
+        v1 = world.procedure
+        contract = make_contract(world)
+        v2, = Procedure.new_version([v1])
+        Procedure.publish([v2])
+        self.assertEqual(Procedure(v1.id).state, 'superseded')
+        day = dt.date(2026, 6, 1)
+        for procedure in [v2, v1]:
+            offers = Contract.public_offers(procedure, date=day)
+            self.assertEqual([o['agency'] for o in offers], [world['a']])
+            self.assertTrue(Procedure(procedure.id).postal_offers())
+        self.assertTrue(Procedure(v2.id).postal_pickup_offered(world['a']))
+        make_contract(world, contract.enterprise, agency='b',
+            number='HD-02/2026', procedures=[v2])
+        self.assertIsNotNone(Contract.offer(
+                world['b'], v1, {'return_result'}, date=day))
+
+    @with_transaction()
     def test_only_administrators_write_contracts(self):
         """R-POST-1, R-AG-3: officers and postal staff read contracts, only
         the provincial office's administrators write them"""

@@ -2,14 +2,17 @@
 # The COPYRIGHT file at the top level of this repository contains the full
 # copyright notices and license terms.
 """The statistics of sao: who sees which rows, and the drill-down."""
+import datetime as dt
+
 from trytond.exceptions import UserError
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from gov_dossier.tests.dossier_fixtures import as_user, make_world
-from gov_report.tests.tools import JUNE, ReportTestCase, june
+from gov_dossier.tests.dossier_fixtures import (
+    World, as_user, at, local, make_world)
+from gov_report.tests.tools import JUNE, ReportTestCase, june, received
 
 
 def june_context(**values):
@@ -132,3 +135,39 @@ class StatisticsTestCase(ReportTestCase):
             rows = {r.unit.id: (r.unit_handled, r.unit_on_time, r.unit_late)
                 for r in Unit.search([]) if r.unit_handled}
         self.assertEqual(rows, {unit_a: (8, 3, 5), desk_a: (11, 10, 1)})
+
+    @with_transaction()
+    def test_procedure_versions_one_row(self):
+        """R-CAT-6, R-REP-1, R-REP-4: the versions of a procedure are one
+        row per procedure, under its current version, with the sum of
+        their dossiers — June's stored in the facts under version 1, July's
+        counted live under version 2 —; the context's procedure (either
+        version) and the row's drill-down take every version."""
+        pool = Pool()
+        Procedure = pool.get('gov.procedure')
+        Dossier = pool.get('gov.dossier')
+        Extraction = pool.get('gov.report.extraction')
+        Statistics = pool.get('gov.report.statistics.procedure')
+        world = make_world()
+        v1 = world.procedure
+        dossiers = [received(world, (2026, 6, 1, 9)),
+            received(world, (2026, 6, 2, 9), 'online')]
+        with at(local(2026, 7, 10, 9)):
+            Extraction.extract_closed_months()
+        v2, = Procedure.new_version([v1], {
+                'change_basis': "Quyết định 99/QĐ-UBND"})
+        Procedure.publish([v2])
+        self.assertEqual(Procedure(v1.id).state, 'superseded')
+        world_v2 = World(world.agencies, world.users, Procedure(v2.id))
+        dossiers.append(received(world_v2, (2026, 7, 2, 9)))
+        period = dict(start=JUNE[0], end=dt.date(2026, 7, 31))
+        for procedure in [None, v1.id, v2.id]:
+            with as_user(world['admin_p']), Transaction().set_context(
+                    period, procedure=procedure):
+                rows = [r for r in Statistics.search([])
+                    if r.procedure and r.procedure.code == v1.code]
+                self.assertEqual([(r.procedure.id, r.received)
+                        for r in rows], [(v2.id, 3)])
+                domain = rows[0].drill_domain('received')
+            self.assertEqual({x.id for x in Dossier.search(domain)},
+                {x.id for x in dossiers})
