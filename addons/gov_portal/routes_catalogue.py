@@ -146,27 +146,31 @@ def service_counts(pool, procedure):
         return None
     query, params = _counts_query(pool.database_name)
     cursor = Transaction().connection.cursor()
-    cursor.execute(query, [procedure.id if p is _PROCEDURE else p
+    cursor.execute(query, [procedure.code if p is _CODE else p
             for p in params])
     total, *counts = (int(v or 0) for v in cursor.fetchone())
     return dict(zip(TIMELINESS, counts), total=total)
 
 
 TIMELINESS = ('early', 'on_time', 'late')
-# Stands for the procedure's id in the counts' query, written once per
-# process and database (building it took more than running it).
-_PROCEDURE = object()
+# Stands for the procedure's national code in the counts' query, written
+# once per process and database (building it took more than running it).
+_CODE = object()
 _counts_queries = {}
 
 
 def _counts_query(database):
     if database not in _counts_queries:
-        dossier = Pool().get('gov.dossier').__table__()
+        pool = Pool()
+        dossier = pool.get('gov.dossier').__table__()
+        procedure = pool.get('gov.procedure').__table__()
         columns = [Sum(Case((dossier.state != 'draft', 1), else_=0))]
         columns += [Sum(Case((dossier.timeliness == t, 1), else_=0))
             for t in TIMELINESS]
+        # Every version of the procedure: the service is its code (R-CAT-6).
         query, params = tuple(dossier.select(*columns,
-                where=dossier.procedure == _PROCEDURE))
+                where=dossier.procedure.in_(procedure.select(procedure.id,
+                        where=procedure.code == _CODE))))
         _counts_queries[database] = (query, tuple(params))
     return _counts_queries[database]
 

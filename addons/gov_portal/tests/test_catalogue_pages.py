@@ -21,6 +21,7 @@ from gov_dossier.tests import dossier_fixtures
 from gov_dossier.tests.dossier_fixtures import (
     make_dossier, make_procedure, make_world)
 from gov_portal.tests.tools import PortalPagesTestCase
+from gov_portal.routes_catalogue import service_counts
 from gov_procedure.catalogue_cards import _cards, catalogue_index
 
 
@@ -125,8 +126,9 @@ class CataloguePagesTestCase(PortalPagesTestCase):
         self.assertNotIn("Thời hạn cam kết", self.get('/thu-tuc/' + self.code))
 
     def test_counts_of_the_procedure_page(self):
-        """R-CAT-3: the procedure page counts its dossiers received (drafts
-        not) and resolved early, on time and late, as they are now"""
+        """R-CAT-3, R-CAT-6: the procedure page counts its dossiers
+        received (drafts not) and resolved early, on time and late, as
+        they are now, under every version of the procedure"""
         def counts():
             page = self.get('/thu-tuc/' + self.code)
             start = page.index('<div class="stats">')
@@ -151,6 +153,21 @@ class CataloguePagesTestCase(PortalPagesTestCase):
             after)
         self.assertIn('<strong>1</strong>giải quyết trước hạn', after)
         self.assertIn('<strong>1</strong>quá hạn', after)
+        # A new version is the same service: it counts the dossiers of
+        # every version (R-CAT-6). Rolled back: the other tests keep the
+        # shared procedure current.
+        with Transaction().start(DB_NAME, 0) as transaction:
+            pool = Pool()
+            Procedure = pool.get('gov.procedure')
+            procedure = make_world().procedure
+            version, = Procedure.new_version([procedure])
+            Procedure.publish([version])
+            self.assertFalse(Procedure(procedure.id).active)
+            self.assertEqual(service_counts(pool, version),
+                service_counts(pool, procedure))
+            self.assertEqual(service_counts(pool, version)['total'],
+                total + 2)
+            transaction.rollback()
 
     def test_search_runs_no_query_of_its_own(self):
         """R-CAT-2: once the catalogue is kept, a search (with or without
