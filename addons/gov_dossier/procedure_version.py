@@ -17,7 +17,9 @@ files of the components of the same name, and a notice that the
 procedure was amended (draft_version_notice); saving it moves it to the
 current version (move_to_version)."""
 from trytond.i18n import gettext
+from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
 from gov_procedure.exceptions import ProcedureStateError
@@ -27,6 +29,35 @@ from .exceptions import DossierAccessError, DossierWorkflowError
 
 class Procedure(metaclass=PoolMeta):
     __name__ = 'gov.procedure'
+    has_dossiers = fields.Function(fields.Boolean("Has Dossiers"),
+        'get_has_dossiers')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # Back to draft is refused once dossiers refer to it: not offered.
+        button = cls._buttons['draft']
+        button['invisible'] = button['invisible'] | Eval('has_dossiers', False)
+        button['depends'] = list(button.get('depends', [])) + ['has_dossiers']
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('//label[@id="not_draft_note"]', 'states', {
+                    'invisible': Eval('has_dossiers', False),
+                    }),
+            ]
+
+    @classmethod
+    def get_has_dossiers(cls, procedures, name):
+        dossier = Pool().get('gov.dossier').__table__()
+        cursor = Transaction().connection.cursor()
+        ids = [p.id for p in procedures]
+        cursor.execute(*dossier.select(dossier.procedure,
+                where=dossier.procedure.in_(ids),
+                group_by=[dossier.procedure]))
+        used = {p for p, in cursor}
+        return {i: i in used for i in ids}
 
     @classmethod
     def draft(cls, procedures):

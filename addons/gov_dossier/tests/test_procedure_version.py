@@ -207,11 +207,15 @@ class ProcedureVersionTestCase(DossierTestCase):
         Procedure = pool.get('gov.procedure')
         world = make_world()
         v1 = self.version_1(world)
+        self.assertFalse(Procedure(v1.id).has_dossiers)
         Procedure.draft([v1])
         self.assertEqual(Procedure(v1.id).state, 'draft')
         Procedure.publish([v1])
         dossier = make_dossier(world, procedure=v1)
         Dossier.submit([dossier])
+        # The button is not offered, and refused if called anyway.
+        self.assertTrue(Procedure(v1.id).has_dossiers)
+        self.assertIn('has_dossiers', Procedure._buttons['draft']['depends'])
         with self.assertRaises(ProcedureStateError) as cm:
             Procedure.draft([Procedure(v1.id)])
         self.assertIn('New Version', cm.exception.message)
