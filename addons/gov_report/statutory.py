@@ -263,8 +263,16 @@ class StatutoryReport(Workflow, ModelSQL, ModelView):
         """One row per agency under the province (with its subtree), and
         the province's own dossiers in a row of its own when it has any."""
         Agency = Pool().get('gov.agency')
-        children = Agency.search([('parent', '=', province.id)],
-            order=[('code', 'ASC'), ('id', 'ASC')])
+        # An agency merged or moved during or after the period has figures
+        # of its own for it (R-CAT-9): its row stays.
+        with Transaction().set_context(active_test=False):
+            children = Agency.search([
+                    ('parent', '=', province.id),
+                    ['OR',
+                        ('active', '=', True),
+                        ('restructured_date', '>', self.start_date),
+                        ],
+                    ], order=[('code', 'ASC'), ('id', 'ASC')])
         rows = []
         own = self._compute([province.id], (), subtree=False).get(())
         if own and any(self._pick(own, names).values()):

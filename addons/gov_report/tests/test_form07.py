@@ -106,6 +106,15 @@ class Form07TestCase(StatutoryTestCase):
             wizard.start.start_date, wizard.start.end_date = MARCH
             with self.assertRaises(AccessError):
                 wizard.transition_make()
+        # R-CAT-9: the book of an agency merged since is still offered to
+        # the provincial office for its past periods.
+        Agency = pool.get('gov.agency')
+        Agency.write([world['b']], {'active': False,
+                'successor': world['a'].id})
+        with as_user(world['admin_p']):
+            session_id, _, _ = Wizard.create()
+            offered = Wizard(session_id).default_start(None)['agencies']
+        self.assertIn(world['b'].id, offered)
 
 
 del StatutoryTestCase

@@ -150,6 +150,30 @@ class StatutoryTestCase_(StatutoryTestCase):
         self.assertEqual(sheet['E14'].value, 1)
 
     @with_transaction()
+    def test_province_consolidation_keeps_merged_agencies(self):
+        """R-REP-2, R-CAT-9: a district merged after the period began
+        keeps its row and figures in a report of that period; one merged
+        before it is not listed"""
+        Agency = Pool().get('gov.agency')
+        world = make_world()
+        semester_2026(world)
+        start, _ = Pool().get('gov.report.statutory').period_of(
+            'semester', 2026)
+        Agency.write([world['b']], {'active': False,
+                'successor': world['a'].id,
+                'restructured_date': D(2026, 7, 1)})
+        Agency.write([Agency(world['tax'].id)], {'active': False,
+                'successor': world['a'].id,
+                'restructured_date': start - dt.timedelta(days=1)})
+        with as_user(world['admin_p']):
+            values = new_report(world, scope='province',
+                agency='province').values()
+        rows = {r['label']: r['figures'] for r in values['rows']}
+        self.assertEqual(rows["UBND huyện B"], B_2026)
+        self.assertEqual(rows["UBND huyện A"], A_2026)
+        self.assertNotIn("Cục Thuế", rows)
+
+    @with_transaction()
     def test_closed_report_is_frozen(self):
         """R-REP-2: closing stores the figures and the files with who
         closed it; after an old dossier is edited the live figures change
