@@ -8,8 +8,9 @@ detail, for the whole province, an agency or a procedure, over a period.
 Only counts leave this module: never a comment, never who rated."""
 import datetime as dt
 
-from sql import Literal, Null
+from sql import Literal
 from sql.aggregate import Count
+from sql.conditionals import Case
 
 from trytond.pool import Pool
 from trytond.transaction import Transaction
@@ -69,30 +70,72 @@ class RatingAggregateMixin:
         by None: one summary (see summarize); by 'agency' or 'procedure':
         {id: summary} of those rated. Counted in SQL, whatever the
         reader's access: counts are public."""
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        where = Literal(True)
+        values = {}
         if procedure is not None:
-            where &= table.procedure == int(procedure)
+            values[_PROCEDURE] = int(procedure)
         if agency is not None:
-            where &= table.agency == int(agency)
+            values[_AGENCY] = int(agency)
         if start:
-            where &= table.rated_at >= local_day_start(start)
+            values[_START] = local_day_start(start)
         if end:
-            where &= table.rated_at < local_day_start(
-                end + dt.timedelta(days=1))
+            values[_END] = local_day_start(end + dt.timedelta(days=1))
+        query, params = cls._aggregates_query(by, tuple(values))
+        cursor = Transaction().connection.cursor()
+        cursor.execute(query, [values.get(p, p) for p in params])
+        keys = [by] if by else []
         counts = {}
-        for criterion in CRITERIA:
-            column = getattr(table, criterion)
-            keys = [getattr(table, by)] if by else []
-            cursor.execute(*table.select(*keys, column, Count(Literal(1)),
-                    where=where & (column != Null),
-                    group_by=keys + [column]))
-            for row in cursor:
-                key = row[0] if by else None
-                level, number = row[-2:]
-                counts.setdefault(key, {}).setdefault(
-                    criterion, {})[level] = number
+        width = 1 + len(LEVEL_KEYS)
+        for row in cursor:
+            key = row[0] if by else None
+            numbers = row[len(keys):]
+            for i, criterion in enumerate(CRITERIA):
+                total, *by_level = numbers[i * width:(i + 1) * width]
+                if not total:
+                    continue
+                levels = {level: number
+                    for level, number in zip(LEVEL_KEYS, by_level)
+                    if number}
+                if total > sum(levels.values()):
+                    # A value outside the levels counts in the total only.
+                    levels[None] = total - sum(levels.values())
+                counts.setdefault(key, {})[criterion] = levels
         if not by:
             return summarize(counts.get(None, {}))
         return {key: summarize(value) for key, value in counts.items()}
+
+    @classmethod
+    def _aggregates_query(cls, by, filters):
+        """(text, params) of aggregates' query grouped by `by` with the
+        filters named (_PROCEDURE, _AGENCY, _START, _END: they stand for
+        their values in params), written once per process and database
+        (building it took longer than running it). The four criteria are
+        counted in one query: per criterion, its ratings (Count of the
+        column: not null) and those of each level."""
+        key = (Transaction().database.name, cls.__name__, by, filters)
+        if key not in _queries:
+            table = cls.__table__()
+            conditions = {
+                _PROCEDURE: table.procedure == _PROCEDURE,
+                _AGENCY: table.agency == _AGENCY,
+                _START: table.rated_at >= _START,
+                _END: table.rated_at < _END,
+                }
+            where = Literal(True)
+            for name in filters:
+                where &= conditions[name]
+            keys = [getattr(table, by)] if by else []
+            columns = []
+            for criterion in CRITERIA:
+                column = getattr(table, criterion)
+                columns.append(Count(column))
+                columns += [Count(Case((column == level, Literal(1))))
+                    for level in LEVEL_KEYS]
+            query, params = tuple(table.select(*keys, *columns, where=where,
+                    group_by=keys or None))
+            _queries[key] = (query, tuple(params))
+        return _queries[key]
+
+
+# Stand for the filters' values in the text of aggregates' queries.
+_PROCEDURE, _AGENCY, _START, _END = (object() for _ in range(4))
+_queries = {}

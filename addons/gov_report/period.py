@@ -15,6 +15,7 @@ month of the start and of both ends (Configuration). A start later in the
 year than the end belongs to the previous year, as the default does."""
 import datetime as dt
 
+from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 from trytond.model.exceptions import ValidationError
@@ -41,6 +42,11 @@ class PeriodConfiguration(ModelSingleton, ModelSQL, ModelView):
     "The default reporting periods of the statutory reports."
     __name__ = 'gov.report.period.configuration'
     __string__ = "Reporting Periods"
+    # The configured days (DEFAULTS' names), read once per process and
+    # database until the configuration changes (on_modification): every
+    # procedure page shows two periods computed from them.
+    _days_cache = Cache('gov.report.period.configuration.days',
+        context=False)
 
     start_month = fields.Integer("Start Month", required=True,
         help="The month of the first day of the reporting year "
@@ -92,16 +98,31 @@ class PeriodConfiguration(ModelSingleton, ModelSQL, ModelView):
                             day=getattr(record, day)))
 
     @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        cls._days_cache.clear()
+
+    @classmethod
+    def days(cls):
+        "{name: value} of the configured days (DEFAULTS' names)."
+        days = cls._days_cache.get(None)
+        if days is None:
+            config = cls(1)
+            days = {name: getattr(config, name) for name in DEFAULTS}
+            cls._days_cache.set(None, days)
+        return days
+
+    @classmethod
     def period(cls, kind, year):
         """(start, end) dates, both included, of the report of kind
         ('semester' or 'annual') of year."""
-        config = cls(1)
+        days = cls.days()
         end = dt.date(year, *{
-                'semester': (config.semester_end_month,
-                    config.semester_end_day),
-                'annual': (config.annual_end_month, config.annual_end_day),
+                'semester': (days['semester_end_month'],
+                    days['semester_end_day']),
+                'annual': (days['annual_end_month'], days['annual_end_day']),
                 }[kind])
-        start = dt.date(year, config.start_month, config.start_day)
+        start = dt.date(year, days['start_month'], days['start_day'])
         if start > end:
             start = start.replace(year=year - 1)
         return start, end
