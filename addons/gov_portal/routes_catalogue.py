@@ -135,7 +135,7 @@ def catalogue(portal):
         filtered=any(selected.values()))
 
 
-def service_counts(pool, procedure):
+def service_counts(pool, code):
     """How often the service was used and how many dossiers were resolved
     early, on time and late (R-CAT-3), counted now in one query (an index
     holds the procedure, timeliness and state); None without the dossier
@@ -146,8 +146,7 @@ def service_counts(pool, procedure):
         return None
     query, params = _counts_query(pool.database_name)
     cursor = Transaction().connection.cursor()
-    cursor.execute(query, [procedure.code if p is _CODE else p
-            for p in params])
+    cursor.execute(query, [code if p is _CODE else p for p in params])
     total, *counts = (int(v or 0) for v in cursor.fetchone())
     return dict(zip(TIMELINESS, counts), total=total)
 
@@ -189,7 +188,7 @@ def procedure(portal, code):
     return portal.render('procedure.html', procedure_name=card['name'],
         catalogue_head=Markup(part('procedure_head.html')),
         catalogue_tail=Markup(part('procedure_tail.html')),
-        counts=service_counts(portal.pool, procedure), **values)
+        counts=service_counts(portal.pool, code), **values)
 
 
 @page('/thu-tuc/<code>/mau/<int:component>')
