@@ -87,24 +87,32 @@ case $which in
         pg_up; pg_cleanup; trap pg_cleanup EXIT
         postgresql_pass postgresql || failed=1 ;;
     all)
-        # Two lanes, one per core: the SQLite pass then the modules' tests
-        # on PostgreSQL, and beside them the system tests (tests/: live
-        # server, browser, stack) on PostgreSQL, the longest part. Each
-        # lane's output follows the first's. Given test paths, the
-        # PostgreSQL pass runs them in one lane.
+        # Two lanes, one per core: the SQLite pass in one, the system tests
+        # on PostgreSQL (tests/: live server, browser, stack) in the other;
+        # the modules' tests on PostgreSQL go to the lane that is free
+        # first (an atomic mkdir claims them). The second lane's output
+        # follows the first's. Given test paths, the PostgreSQL pass runs
+        # them in the second lane.
         pg_up; pg_cleanup; trap pg_cleanup EXIT
         log=var/test/postgresql.log
+        claim=var/test/claim-modules
+        rmdir "$claim" 2>/dev/null || true
+        modules_if_free() {
+            if [ ${#PYTEST_ARGS[@]} -eq 0 ] && mkdir "$claim" 2>/dev/null; then
+                postgresql_pass postgresql-modules addons
+            fi
+        }
         if [ ${#PYTEST_ARGS[@]} -eq 0 ]; then
-            postgresql_pass postgresql tests > "$log" 2>&1 &
+            { rc=0; postgresql_pass postgresql tests || rc=1
+              modules_if_free || rc=1; exit $rc; } > "$log" 2>&1 &
         else
             postgresql_pass postgresql > "$log" 2>&1 &
         fi
         pg=$!
         sqlite_pass || failed=1
-        if [ ${#PYTEST_ARGS[@]} -eq 0 ]; then
-            postgresql_pass postgresql-modules addons || failed=1
-        fi
+        modules_if_free || failed=1
         wait $pg || failed=1
+        rmdir "$claim" 2>/dev/null || true
         cat "$log"
         ;;
     *) echo "usage: scripts/test.sh [sqlite|postgresql|all] [pytest arguments…]" >&2; exit 2 ;;
