@@ -241,7 +241,13 @@ def test_auditor_reads_history_and_changes_nothing(browser, live_server):
         # where earlier tests submitted more).
         for prefix in ('000.30.21.H16-', '000.01.21.H16-', '000.01.08.H16-'):
             sao.search(prefix)
-            codes = sao.column('Mã hồ sơ')
+            # The list is redrawn after the search's answer: on a busy
+            # machine the previous search's rows may still be shown.
+            for _ in range(30):
+                codes = sao.column('Mã hồ sơ')
+                if any(c.startswith(prefix) for c in codes):
+                    break
+                sao.page.wait_for_timeout(500)
             assert any(c.startswith(prefix) for c in codes), (prefix, codes)
         sao.search('')
         sao.shot('all-dossiers')
