@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from tests.portal_fixtures import sao_login
+
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / 'screenshots' / 'journeys'
 PASSWORD = 'dvc@2026'  # every demo officer's (README)
@@ -279,21 +281,7 @@ class Sao:
         return self.page.errors
 
     def login(self, login, password):
-        page = self.page
-        database = self.server.database
-        page.goto(f'/admin/#{database}')
-        page.get_by_text('Tên đăng nhập').wait_for()
-        # sao fills the database field from the address.
-        page.wait_for_function(
-            """db => [...document.querySelectorAll(
-                '.modal-dialog select, .modal-dialog input')].some(
-                e => e.offsetParent !== null && e.value === db)""",
-            arg=database)
-        page.locator('.modal-dialog input:visible').last.fill(login)
-        page.keyboard.press('Enter')
-        page.locator('input[type=password]').last.fill(password)
-        page.keyboard.press('Enter')
-        page.get_by_text('Hành chính công', exact=True).wait_for()
+        sao_login(self.page, self.server.database, login, password)
 
     # -- menus and lists
     def menu(self, *labels):

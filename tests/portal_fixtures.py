@@ -246,6 +246,42 @@ def click_until(page, click, appeared, attempts=4):
     appeared.wait_for()
 
 
+def sao_login(page, database, login, password, before=None):
+    """Sign in to sao as `login`, the database given in the address (sao
+    lists every database of a PostgreSQL server). before(page): called
+    once the login dialog is ready (a screenshot of it)."""
+    page.goto(f'/admin/#{database}')
+    page.get_by_text('Tên đăng nhập').wait_for()
+    # sao fills the database field once its list of databases has come.
+    page.wait_for_function(
+        """db => [...document.querySelectorAll(
+            '.modal-dialog select, .modal-dialog input')].some(
+            e => e.offsetParent !== null && e.value === db)""",
+        arg=database)
+    if before:
+        before(page)
+    login_field = page.locator('.modal-dialog input:visible').last
+    login_field.fill(login)
+    login_field.press('Enter')
+    # sao asks the server how this login signs in before it shows the
+    # password field: slow on a machine running both test lanes, and an
+    # Enter pressed while sao was still binding its keys is lost: pressed
+    # again only when nothing is in flight and the login still shows.
+    password_field = page.locator('input[type=password]').last
+    for _ in range(6):
+        try:
+            password_field.wait_for(timeout=15000)
+            break
+        except Exception:
+            page.wait_for_load_state('networkidle')
+            if (not password_field.is_visible()
+                    and login_field.is_visible()):
+                login_field.press('Enter')
+    password_field.fill(password)
+    password_field.press('Enter')
+    page.get_by_text('Hành chính công', exact=True).wait_for(timeout=60000)
+
+
 def sao_shot(page, name):
     "A screenshot of sao in screenshots/sao/<name>.png."
     SAO_SCREENSHOTS.mkdir(parents=True, exist_ok=True)

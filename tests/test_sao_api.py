@@ -7,7 +7,7 @@ land in screenshots/sao/.
 import json
 import urllib.request
 
-from tests.portal_fixtures import click_until, sao_page, sao_shot  # noqa: F401
+from tests.portal_fixtures import click_until, sao_login, sao_page, sao_shot  # noqa: F401
 
 CLIENT = 'Cổng thông tin điện tử tỉnh (thử sao)'
 
@@ -26,18 +26,7 @@ def test_ict_issues_a_key_in_sao(sao_page, live_server):
                     'scopes': ['catalogue:read']}], {}], session=session)
     assert 'error' not in created, created
     page = sao_page
-    page.goto(f'/admin/#{live_server.database}')
-    page.get_by_text('Tên đăng nhập').wait_for()
-    page.wait_for_function(
-        """db => [...document.querySelectorAll(
-            '.modal-dialog select, .modal-dialog input')].some(
-            e => e.offsetParent !== null && e.value === db)""",
-        arg=live_server.database)
-    page.locator('.modal-dialog input:visible').last.fill('sotttt')
-    page.keyboard.press('Enter')
-    page.locator('input[type=password]').last.fill('dvc@2026')
-    page.keyboard.press('Enter')
-    page.get_by_text('Hành chính công', exact=True).wait_for()
+    sao_login(page, live_server.database, 'sotttt', 'dvc@2026')
     page.get_by_text('Hành chính công', exact=True).click()
     page.get_by_text('Kết nối API', exact=True).first.click()
     page.get_by_text('Ứng dụng kết nối API', exact=True).first.click()

@@ -12,7 +12,7 @@ demo data as `make run` loads it.
 Screenshots of each step go to screenshots/sao/ (git-ignored)."""
 import re
 
-from tests.portal_fixtures import click_until, sao_page, sao_shot  # noqa: F401
+from tests.portal_fixtures import click_until, sao_login, sao_page, sao_shot  # noqa: F401
 
 PASSWORD = 'dvc@2026'
 # Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ (Anh Tuấn's permit),
@@ -26,22 +26,7 @@ def shot(page, name):
 
 
 def login(page, live_server, user):
-    page.goto(f'/admin/#{live_server.database}')
-    page.get_by_text('Tên đăng nhập').wait_for()
-    page.wait_for_function(
-        """db => [...document.querySelectorAll(
-            '.modal-dialog select, .modal-dialog input')].some(
-            e => e.offsetParent !== null && e.value === db)""",
-        arg=live_server.database)
-    page.locator('.modal-dialog input:visible').last.fill(user)
-    page.keyboard.press('Enter')
-    # sao asks the server how this login signs in before it shows the
-    # password field: slow on a machine running both test lanes.
-    password = page.locator('input[type=password]').last
-    password.wait_for(timeout=60000)
-    password.fill(PASSWORD)
-    page.keyboard.press('Enter')
-    page.get_by_text('Hành chính công', exact=True).wait_for()
+    sao_login(page, live_server.database, user, PASSWORD)
     page.get_by_text('Hành chính công', exact=True).click()
     page.get_by_text('Hồ sơ', exact=True).first.click()
     page.get_by_text('Mã hồ sơ', exact=True).first.wait_for()

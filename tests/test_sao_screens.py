@@ -7,7 +7,7 @@ JavaScript error or English label where Vietnamese is expected.
 """
 import re
 
-from tests.portal_fixtures import sao_page, sao_shot  # noqa: F401
+from tests.portal_fixtures import sao_login, sao_page, sao_shot  # noqa: F401
 
 
 shot = sao_shot
@@ -18,20 +18,8 @@ def test_officer_works_in_vietnamese(sao_page, live_server):
     page = sao_page
     # The database in the URL, as sao lists every database of a PostgreSQL
     # server on its login page.
-    page.goto(f'/admin/#{live_server.database}')
-    page.get_by_text('Tên đăng nhập').wait_for()
-    # sao fills the database field once its list of databases has come.
-    page.wait_for_function(
-        """db => [...document.querySelectorAll(
-            '.modal-dialog select, .modal-dialog input')].some(
-            e => e.offsetParent !== null && e.value === db)""",
-        arg=live_server.database)
-    shot(page, '1-login')
-    page.locator('.modal-dialog input:visible').last.fill('motcua')
-    page.keyboard.press('Enter')
-    page.locator('input[type=password]').last.fill('dvc@2026')
-    page.keyboard.press('Enter')
-    page.get_by_text('Hành chính công', exact=True).wait_for()
+    sao_login(page, live_server.database, 'motcua', 'dvc@2026',
+        before=lambda page: shot(page, '1-login'))
     page.get_by_text('Hành chính công', exact=True).click()
     page.get_by_text('Hồ sơ', exact=True).first.click()
     page.get_by_text('Mã hồ sơ', exact=True).first.wait_for()
