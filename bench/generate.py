@@ -47,6 +47,7 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import psycopg
+from trytond.protocols.jsonrpc import JSONEncoder
 
 SCHEMA = 'bench_gen'
 TZ_OFFSET = dt.timedelta(hours=7)  # Asia/Ho_Chi_Minh, no daylight saving
@@ -305,15 +306,20 @@ def read_reference(conn):
 
 
 def sample_value(type_, selection):
+    """A value of the eForm type as the portal stores it (typed: a date is
+    a date, a number has no decimal a field might refuse), so that the
+    dossier's validation accepts it when an officer receives it."""
     if type_ == 'selection':
         first = (selection or '').strip().splitlines()[:1]
         return first[0].split(':', 1)[0].strip() if first else ''
     if type_ == 'date':
-        return '1990-05-17'
+        return dt.date(1990, 5, 17)
     if type_ == 'integer':
         return 1
-    if type_ in {'numeric', 'float'}:
-        return 1.5
+    if type_ == 'numeric':
+        return Decimal(1)
+    if type_ == 'float':
+        return 1.0
     if type_ == 'boolean':
         return True
     return 'Theo giấy tờ kèm theo'
@@ -385,6 +391,25 @@ def prepare(conn, agencies, procedures, holidays, start, end):
         CREATE TABLE {s}.day (day date PRIMARY KEY, working bool,
             idx_ge int, idx_gt int);
         CREATE TABLE {s}.wd (idx int PRIMARY KEY, day date);
+        -- An organisation's tax code with its check digit (stdnum's
+        -- vn.mst), so that the dossier's validation accepts it.
+        CREATE OR REPLACE FUNCTION {s}.tax_code(base text) RETURNS text
+        LANGUAGE plpgsql IMMUTABLE AS $$
+        DECLARE
+            weights int[] := ARRAY[31, 29, 23, 19, 17, 13, 7, 5, 3];
+            total int := 0;
+        BEGIN
+            FOR i IN 1..9 LOOP
+                total := total + substr(base, i, 1)::int * weights[i];
+            END LOOP;
+            IF total % 11 = 0 THEN  -- no digit fits: change the last one
+                base := left(base, 8)
+                    || ((right(base, 1)::int + 1) % 10)::text;
+                total := total + CASE WHEN right(base, 1) = '0'
+                    THEN -27 ELSE 3 END;
+            END IF;
+            RETURN base || (10 - total % 11)::text;
+        END $$;
         """)
     weights = []
     with conn.cursor() as cur:
@@ -397,7 +422,8 @@ def prepare(conn, agencies, procedures, holidays, start, end):
                 "(%s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 (pidx, procedure['id'], procedure['code'], procedure['name'],
                     days, math.ceil(days), len(procedure['agencies']),
-                    json.dumps(procedure['form'], ensure_ascii=False),
+                    json.dumps(procedure['form'], cls=JSONEncoder,
+                        ensure_ascii=False),
                     len(procedure['steps'])))
             weights.append((pidx, procedure_weight(procedure, agencies)))
             for k, agency in enumerate(procedure['agencies']):
@@ -633,7 +659,8 @@ SELECT j.n, %(dbase)s + j.n, j.pidx, j.procedure, j.p, j.pdays, j.agency,
         || ' ' || (%(given)s::text[])[1 + floor(j.r_m * %(ngiven)s)::int]
         END,
     CASE WHEN j.r_kind < 0.08 THEN
-        '6400' || lpad(floor(j.r_id * 1000000)::text, 6, '0') END,
+        bench_gen.tax_code('6400'
+            || lpad((1 + floor(j.r_id * 99999))::int::text, 5, '0')) END,
     '067' || (CASE WHEN j.r_yob < 0.85 THEN 0 ELSE 2 END
             + CASE WHEN j.r_sex < 0.5 THEN 0 ELSE 1 END)::text
         || lpad((CASE WHEN j.r_yob < 0.85 THEN 40 + floor(j.r_yob * 70)

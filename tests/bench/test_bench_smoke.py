@@ -72,3 +72,20 @@ def test_bench_smoke(live_server, tmp_path):
     assert report['details']['statistics']['province_total']
     assert (tmp_path / 'latest.json').exists()
     assert list(tmp_path.glob('run-*/server.log'))
+
+    # The generated dossiers are valid ones (issue #22: 9 receptions in 10
+    # were refused by the dossier's checks): organisations' tax codes with
+    # their check digit, eForm dates stored as dates, not as text.
+    from stdnum.vn import mst
+    admin, _ = live_server.login('admin', 'admin@2026')
+    rows = live_server.rpc('model.gov.dossier.search_read', [
+            [('applicant_tax_code', 'like', '6400%')], 0, None, None,
+            ['applicant_tax_code', 'form_data'], {}], session=admin)
+    rows = rows['result']
+    assert rows, "no generated organisation"
+    assert all(mst.is_valid(r['applicant_tax_code']) for r in rows), [
+        r['applicant_tax_code'] for r in rows
+        if not mst.is_valid(r['applicant_tax_code'])][:5]
+    texts = [v for r in rows for v in (r['form_data'] or {}).values()
+        if isinstance(v, str) and v[:4].isdigit() and v[4:5] == '-']
+    assert not texts, texts[:5]
