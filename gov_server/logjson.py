@@ -11,6 +11,7 @@ gunicorn (--log-config), trytond-cron and trytond-worker (--logconf) read.
 import datetime as dt
 import json
 import logging
+import threading
 
 # gunicorn's access log atoms (glogging.Logger.atoms) kept under "http".
 ACCESS_FIELDS = {
@@ -42,3 +43,19 @@ class JsonFormatter(logging.Formatter):
         elif record.exc_text:
             entry['exception'] = record.exc_text
         return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def log_thread_exceptions():
+    """An exception a thread does not catch goes to the logs (one JSON
+    line with its traceback) instead of Python's raw text on stderr, which
+    broke the JSON lines of the web logs: trytond's cache listener ends so
+    when PostgreSQL restarts or its connection is cut (the listener starts
+    again at the next request)."""
+    def hook(args):
+        if issubclass(args.exc_type, SystemExit):
+            return
+        name = args.thread.name if args.thread else '?'
+        logging.getLogger('gov_server.thread').error(
+            "thread %s ended by an exception", name,
+            exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+    threading.excepthook = hook

@@ -50,6 +50,8 @@ def main():
     options = parser.parse_args()
     config.update_etc(options.configfile)
     commandline.config_log(options)
+    from gov_server.logjson import log_thread_exceptions
+    log_thread_exceptions()
 
     import trytond.worker as worker
     from trytond.pool import Pool

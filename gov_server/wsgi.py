@@ -54,8 +54,10 @@ from trytond.application import app as tryton_app  # noqa: E402
 from trytond.wsgi import TrytondWSGI  # noqa: E402
 
 from gov_server import devmail, health, speedups  # noqa: E402
+from gov_server.logjson import log_thread_exceptions  # noqa: E402
 
 speedups.install()
+log_thread_exceptions()
 logger = logging.getLogger(__name__)
 TRUSTED_HOSTS = trusted_hosts()
 HEALTH_HOSTS = list(dict.fromkeys(TRUSTED_HOSTS + list(LOOPBACK)))
