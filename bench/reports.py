@@ -80,8 +80,14 @@ def extract(database):
             Extraction.run(existing)
         Extraction.extract_closed_months()
         months = len(Extraction.extracted_months())
+        # The nightly count of the past days of the open months: the
+        # days of the old data go, then every past day is counted.
+        Day = pool.get('gov.report.day')
+        Day.delete(Day.search([]))
+        Day.count_days()
+        days = Day.search_count([])
         Transaction().commit()
-    return {'months': months, 'again': before,
+    return {'months': months, 'again': before, 'days': days,
         'seconds': round(time.perf_counter() - begin, 1)}
 
 

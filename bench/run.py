@@ -720,8 +720,10 @@ def main(argv=None):
             f"({generation['rate']:,} dossiers/s)")
     report['generation'] = generation
     if generation or args.extract:
-        # The monthly cron of gov_report: closed months read their facts.
-        log('>> monthly extraction of the closed months (gov_report)')
+        # The monthly and nightly crons of gov_report: closed months and
+        # the past days of the open ones read their facts.
+        log('>> monthly extraction of the closed months and count of the '
+            'past days (gov_report)')
         report['extraction'] = reports.run_child('extract', config,
             args.database, 0, log=log)
         log(f"   {report['extraction']}")

@@ -13,3 +13,6 @@ class Cron(metaclass=PoolMeta):
         cls.method.selection.append(
             ('gov.report.extraction|extract_closed_months',
                 "Extract the Figures of the Closed Months"))
+        cls.method.selection.append(
+            ('gov.report.day|count_days',
+                "Count the Figures of the Past Days of the Open Months"))
