@@ -451,8 +451,9 @@ def _count(condition):
 
 
 def _dossier_counts(S, E, end, ids):
-    """received, resolved*, returned and the stocks, in one pass over the
-    dossiers that may count: received before E and not closed before S."""
+    """received, resolved*, returned and the stocks, in two passes over
+    the dossiers that may count: received before E and not closed before
+    S."""
     dossier, history = _tables()
     # When a rejected or withdrawn dossier left the agency's hands: one
     # join (a correlated subquery was repeated by PostgreSQL in each of
