@@ -16,9 +16,7 @@ corrected, a step, a history event, a payment or a rating dated in the
 past; the days from that date on are then counted live again until the
 next night (invalidate_from)."""
 import datetime as dt
-from decimal import Decimal
 
-from sql import Null
 from sql.aggregate import Sum
 from sql.conditionals import Case
 
@@ -26,9 +24,10 @@ from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
+from .extraction import FactKeys
 from .figures import (
-    AMOUNTS, CLOSING, FINE, LABELS, OPENING, STORED, _in, live, local_start,
-    month_range)
+    CLOSING, FINE, OPENING, STORED, live, local_start, month_range,
+    sum_facts)
 
 
 def today():
@@ -134,7 +133,7 @@ class Day(ModelSQL, ModelView):
         cursor.execute(*table.delete(where=table.day >= min(days)))
 
 
-class DayFact(ModelSQL, ModelView):
+class DayFact(FactKeys, ModelSQL, ModelView):
     """The figures of one counted day for one agency, procedure (field,
     sector as classified then), channel and unit."""
     __name__ = 'gov.report.day.fact'
@@ -143,17 +142,6 @@ class DayFact(ModelSQL, ModelView):
     day = fields.Many2One('gov.report.day', "Day", required=True,
         ondelete='CASCADE', readonly=True)
     date = fields.Date("Date", required=True, readonly=True)
-    agency = fields.Many2One(
-        'gov.agency', "Agency", readonly=True, ondelete='RESTRICT')
-    procedure = fields.Many2One(
-        'gov.procedure', "Procedure", readonly=True, ondelete='RESTRICT')
-    field = fields.Many2One(
-        'gov.field', "Field", readonly=True, ondelete='RESTRICT')
-    sector = fields.Many2One(
-        'gov.sector', "Sector", readonly=True, ondelete='RESTRICT')
-    channel = fields.Char("Channel", readonly=True)
-    unit = fields.Many2One(
-        'gov.agency', "Unit", readonly=True, ondelete='RESTRICT')
 
     @classmethod
     def __setup__(cls):
@@ -167,34 +155,12 @@ class DayFact(ModelSQL, ModelView):
         cls._order = [('date', 'DESC'), ('id', 'ASC')]
 
 
-def _figure_field(name):
-    string = LABELS[name]
-    if name in AMOUNTS:
-        return fields.Numeric(string, digits=(16, 0), readonly=True)
-    return fields.Integer(string, readonly=True)
-
-
-for _name in STORED:
-    setattr(DayFact, _name, _figure_field(_name))
-del _name
-
-
 def read_days(first, last, ids, by=FINE, filters=None):
     """The counted figures of the days [first, last] (all counted), summed
     in SQL by the keys of `by` like figures.read_facts: the flows of every
     day, the opening stocks of the first day, the closing ones of the
     last."""
     table = Pool().get('gov.report.day.fact').__table__()
-    cursor = Transaction().connection.cursor()
-    where = (table.date >= first) & (table.date <= last)
-    if ids is not None:
-        where &= _in(table.agency, ids)
-    for name, value in (filters or {}).items():
-        column = getattr(table, name)
-        if isinstance(value, (list, tuple)):
-            where &= _in(column, value)
-        else:
-            where &= (column == Null) if value is None else (column == value)
 
     def total(name):
         column = getattr(table, name)
@@ -203,23 +169,8 @@ def read_days(first, last, ids, by=FINE, filters=None):
         elif name in CLOSING:
             column = Case((table.date == last, column), else_=0)
         return Sum(column)
-    keys = [k for k in FINE if k in by]
-    cursor.execute(*table.select(
-            *[getattr(table, k) for k in keys],
-            *[total(f) for f in STORED],
-            where=where, group_by=[getattr(table, k) for k in keys] or None))
-    rows = []
-    for row in cursor:
-        grouped = dict(zip(keys, row))
-        values = {}
-        for name, value in zip(STORED, row[len(keys):]):
-            if name in AMOUNTS:
-                value = Decimal(str(value or 0))
-            else:
-                value = int(value or 0)
-            values[name] = value
-        rows.append((tuple(grouped.get(k) for k in FINE), values))
-    return rows
+    return sum_facts(table, (table.date >= first) & (table.date <= last),
+        ids, by, filters, total)
 
 
 # ------------------------------------------------ what makes a day stale

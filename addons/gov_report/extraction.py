@@ -185,7 +185,25 @@ class Extraction(ModelSQL, ModelView):
         return todo
 
 
-class Fact(ModelSQL, ModelView):
+class FactKeys:
+    """The keys and figures of a row of facts (gov.report.fact, and
+    gov.report.day.fact of daily.py): one agency, procedure (field, sector
+    as classified then), channel and unit."""
+    __slots__ = ()
+    agency = fields.Many2One(
+        'gov.agency', "Agency", readonly=True, ondelete='RESTRICT')
+    procedure = fields.Many2One(
+        'gov.procedure', "Procedure", readonly=True, ondelete='RESTRICT')
+    field = fields.Many2One(
+        'gov.field', "Field", readonly=True, ondelete='RESTRICT')
+    sector = fields.Many2One(
+        'gov.sector', "Sector", readonly=True, ondelete='RESTRICT')
+    channel = fields.Char("Channel", readonly=True)
+    unit = fields.Many2One(
+        'gov.agency', "Unit", readonly=True, ondelete='RESTRICT')
+
+
+class Fact(FactKeys, ModelSQL, ModelView):
     """The figures of one half-month (before / from the 15th) for one
     agency, procedure (field, sector as classified then), channel and unit,
     as extracted (R-REP-4)."""
@@ -199,17 +217,6 @@ class Fact(ModelSQL, ModelView):
     half = fields.Integer("Half", required=True, readonly=True,
         help="1: days 1 to 14 of the month; 2: from the 15th (the "
         "reporting periods start on the 15th).")
-    agency = fields.Many2One(
-        'gov.agency', "Agency", readonly=True, ondelete='RESTRICT')
-    procedure = fields.Many2One(
-        'gov.procedure', "Procedure", readonly=True, ondelete='RESTRICT')
-    field = fields.Many2One(
-        'gov.field', "Field", readonly=True, ondelete='RESTRICT')
-    sector = fields.Many2One(
-        'gov.sector', "Sector", readonly=True, ondelete='RESTRICT')
-    channel = fields.Char("Channel", readonly=True)
-    unit = fields.Many2One(
-        'gov.agency', "Unit", readonly=True, ondelete='RESTRICT')
 
     @classmethod
     def __setup__(cls):
@@ -250,5 +257,5 @@ def _figure_field(name):
 
 
 for _name in STORED:
-    setattr(Fact, _name, _figure_field(_name))
+    setattr(FactKeys, _name, _figure_field(_name))
 del _name

@@ -351,10 +351,16 @@ def read_days(first, last, ids, by=FINE, filters=None):
 def read_facts(month, half, ids, by=FINE, filters=None):
     """The stored facts of the half of month, summed in SQL by the keys of
     `by`: [(fine key, {figure: value})], the keys not grouped left None."""
-    Fact = Pool().get('gov.report.fact')
-    table = Fact.__table__()
+    table = Pool().get('gov.report.fact').__table__()
+    return sum_facts(table, (table.month == month) & (table.half == half),
+        ids, by, filters, lambda name: Sum(getattr(table, name)))
+
+
+def sum_facts(table, where, ids, by, filters, total):
+    """The rows of a facts' table (gov.report.fact, gov.report.day.fact)
+    matching where, the agencies ids and the filters, summed by the keys
+    of `by`; total(figure name) is the SQL aggregate of a figure."""
     cursor = Transaction().connection.cursor()
-    where = (table.month == month) & (table.half == half)
     if ids is not None:
         where &= _in(table.agency, ids)
     for name, value in (filters or {}).items():
@@ -366,7 +372,7 @@ def read_facts(month, half, ids, by=FINE, filters=None):
     keys = [k for k in FINE if k in by]
     cursor.execute(*table.select(
             *[getattr(table, k) for k in keys],
-            *[Sum(getattr(table, f)) for f in STORED],
+            *[total(f) for f in STORED],
             where=where, group_by=[getattr(table, k) for k in keys] or None))
     rows = []
     for row in cursor:
