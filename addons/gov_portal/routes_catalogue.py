@@ -7,12 +7,8 @@ import mimetypes
 from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
-from sql.aggregate import Sum
-from sql.conditionals import Case
 
-from trytond.pool import Pool
 from trytond.protocols.wrappers import Response
-from trytond.transaction import Transaction
 
 from gov_dossier.filename import content_disposition
 from gov_procedure.catalogue_cards import (
@@ -135,45 +131,6 @@ def catalogue(portal):
         filtered=any(selected.values()))
 
 
-def service_counts(pool, code):
-    """How often the service was used and how many dossiers were resolved
-    early, on time and late (R-CAT-3), counted now in one query (an index
-    holds the procedure, timeliness and state); None without the dossier
-    module."""
-    try:
-        pool.get('gov.dossier')
-    except KeyError:
-        return None
-    query, params = _counts_query(pool.database_name)
-    cursor = Transaction().connection.cursor()
-    cursor.execute(query, [code if p is _CODE else p for p in params])
-    total, *counts = (int(v or 0) for v in cursor.fetchone())
-    return dict(zip(TIMELINESS, counts), total=total)
-
-
-TIMELINESS = ('early', 'on_time', 'late')
-# Stands for the procedure's national code in the counts' query, written
-# once per process and database (building it took more than running it).
-_CODE = object()
-_counts_queries = {}
-
-
-def _counts_query(database):
-    if database not in _counts_queries:
-        pool = Pool()
-        dossier = pool.get('gov.dossier').__table__()
-        procedure = pool.get('gov.procedure').__table__()
-        columns = [Sum(Case((dossier.state != 'draft', 1), else_=0))]
-        columns += [Sum(Case((dossier.timeliness == t, 1), else_=0))
-            for t in TIMELINESS]
-        # Every version of the procedure: the service is its code (R-CAT-6).
-        query, params = tuple(dossier.select(*columns,
-                where=dossier.procedure.in_(procedure.select(procedure.id,
-                        where=procedure.code == _CODE))))
-        _counts_queries[database] = (query, tuple(params))
-    return _counts_queries[database]
-
-
 @page('/thu-tuc/<code>')
 def procedure(portal, code):
     "Everything a citizen needs before submitting (R-CAT-2, R-FEE-1)."
@@ -188,7 +145,9 @@ def procedure(portal, code):
     return portal.render('procedure.html', procedure_name=card['name'],
         catalogue_head=Markup(part('procedure_head.html')),
         catalogue_tail=Markup(part('procedure_tail.html')),
-        counts=service_counts(portal.pool, code), **values)
+        # R-CAT-3: the model counts (gov_dossier service_counts.py).
+        counts=portal.pool.get('gov.dossier').service_counts(code),
+        **values)
 
 
 @page('/thu-tuc/<code>/mau/<int:component>')

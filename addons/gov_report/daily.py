@@ -106,6 +106,8 @@ class Day(ModelSQL, ModelView):
                 facts.append(fact)
             if facts:
                 Fact.create(facts)
+        # The services' counts on the portal, to yesterday (R-CAT-3).
+        pool.get('gov.report.service.count').recount()
 
     @classmethod
     def invalidate_from(cls, moments):
@@ -131,6 +133,9 @@ class Day(ModelSQL, ModelView):
         # In SQL: the ORM's delete would check access the user lacks.
         cursor.execute(*fact.delete(where=fact.date >= min(days)))
         cursor.execute(*table.delete(where=table.day >= min(days)))
+        # The services' sums include these days: counted live until the
+        # next night.
+        Pool().get('gov.report.service.count').forget()
 
 
 class DayFact(FactKeys, ModelSQL, ModelView):

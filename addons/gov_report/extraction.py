@@ -154,6 +154,8 @@ class Extraction(ModelSQL, ModelView):
             extraction.runs = (extraction.runs or 0) + 1
         cls.save(extractions)
         cls.log(extractions, 'button', 'run')
+        # The services' sums read the facts replaced.
+        pool.get('gov.report.service.count').forget()
 
     @classmethod
     def extract_closed_months(cls):
