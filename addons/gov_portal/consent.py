@@ -145,7 +145,7 @@ class Consent(ModelSQL, ModelView):
     def record(cls, web_user, purpose, dossiers=None, consent_text=None):
         """Store that web_user agreed to consent_text (by default the
         version in force for purpose), once per dossier for a submission.
-        The address is the portal request's (context `portal_address`).
+        The address is the request's (trytond's context `_request`).
         ConsentRequired when no text is in force: nothing is then saved,
         the caller's transaction is rolled back."""
         Text = Pool().get('gov.portal.consent.text')
@@ -153,7 +153,11 @@ class Consent(ModelSQL, ModelView):
             consent_text = Text.current(purpose)
         if consent_text is None:
             raise ConsentRequired(gettext('gov_portal.msg_consent_no_text'))
-        address = Transaction().context.get('portal_address') or None
+        # Not a context key of our own: each address would make every
+        # cache keyed on the context (triggers, buttons, models…) miss at
+        # each request from a new address; `_request` is ignored by them.
+        address = (Transaction().context.get('_request') or {}).get(
+            'remote_addr') or None
         values = {
             'web_user': int(web_user),
             'purpose': purpose,

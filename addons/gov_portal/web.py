@@ -379,9 +379,7 @@ def page(path, methods=('GET',), readonly=None, max_size=None):
         @with_transaction(readonly=readonly)
         def transactional(request, pool, *args, **kwargs):
             portal = Portal(request, pool)
-            # portal_address: where a consent came from (consent.py).
-            with Transaction().set_context(language=portal.lang,
-                    portal_address=portal.remote_addr):
+            with Transaction().set_context(language=portal.lang):
                 if request.method == 'POST':
                     portal.check_csrf()
                 response = func(portal, *args, **kwargs)
