@@ -383,6 +383,12 @@ class OfficerTasksTestCase(DossierTestCase):
             self.assertEqual(
                 set(dossier.on_change_with_handling_agencies()),
                 {world[k].id for k in ['a', 'b', 'desk_a', 'desk_b']})
+            # The same agencies in sao's picker (the agency's domain).
+            Agency = Pool().get('gov.agency')
+            self.assertEqual(
+                {a.id for a in Agency.search(
+                        [('procedures_handled', '=', procedure.id)])},
+                {world[k].id for k in ['a', 'b', 'desk_a', 'desk_b']})
         with as_user(world['postal']):
             with self.assertRaises(UserError):
                 make_dossier(world, channel='postal', agency='tax')
