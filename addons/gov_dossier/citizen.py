@@ -112,13 +112,14 @@ class Dossier(metaclass=PoolMeta):
                     'gov_dossier.msg_dossier_not_owner'))
 
     @classmethod
-    def portal_submit(cls, dossiers, web_user):
+    def portal_submit(cls, dossiers, web_user, values=None):
         """Submit the citizen's own dossiers from the portal (the route
         runs as root): ownership is checked, the history records the web
-        user."""
+        user; values ({dossier id: values}) are written with the
+        transition."""
         for dossier in dossiers:
             dossier.check_owner(web_user)
-        cls.submit(dossiers, web_user=int(web_user))
+        cls.submit(dossiers, web_user=int(web_user), values=values)
 
     @classmethod
     def portal_withdraw(cls, dossiers, web_user, reason=None, at=None):

@@ -47,7 +47,7 @@ class Dossier(metaclass=PoolMeta):
         return gettext(DECLARATION)
 
     @classmethod
-    def portal_submit(cls, dossiers, web_user, declared=False):
+    def portal_submit(cls, dossiers, web_user, declared=False, values=None):
         """Submit from the portal. A dossier submitted for the first time
         needs the citizen's declaration (declared=True: she ticked it);
         it is stored with the dossier once submitted. A dossier sent again
@@ -59,12 +59,16 @@ class Dossier(metaclass=PoolMeta):
             raise DossierWorkflowError(gettext(
                     'gov_dossier.msg_declaration_required',
                     dossier=', '.join(d.rec_name for d in first)))
-        super().portal_submit(dossiers, web_user)
-        if first:
-            cls.write(cls.browse(first), {
-                    'declaration': DECLARATION,
-                    'declaration_text': cls.declaration_sentence(),
-                    'declared_by': int(web_user),
-                    'declared_date': cls._now(),
-                    })
+        declaration = {
+            'declaration': DECLARATION,
+            'declaration_text': cls.declaration_sentence(),
+            'declared_by': int(web_user),
+            'declared_date': cls._now(),
+            }
+        # Written with the transition: one write of the dossier, not two.
+        values = dict(values or {})
+        for dossier in first:
+            values[dossier.id] = dict(values.get(dossier.id, {}),
+                **declaration)
+        super().portal_submit(dossiers, web_user, values=values)
 

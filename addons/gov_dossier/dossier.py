@@ -503,23 +503,26 @@ class Dossier(SelectionLabelsMixin, PublicLookupMixin, RuleCheckedExportMixin,
     # ------------------------------------------------------ applicants
     @classmethod
     def _ensure_applicants(cls, dossiers):
-        """Link each dossier to its applicant party, found by its
-        identifier (personal identification number or tax code) or
-        created."""
+        """The values linking each dossier to its applicant party, found
+        by its identifier (personal identification number or tax code) or
+        created: {dossier id: values}, written by the caller with the
+        transition (one write of the dossier, not two)."""
         pool = Pool()
         Party = pool.get('party.party')
         Identifier = pool.get('party.identifier')
+        result = {}
         for dossier in dossiers:
+            values = result.setdefault(dossier.id, {})
             if dossier.applicant:
                 if not dossier.applicant_name:
-                    dossier.applicant_name = dossier.applicant.name
+                    values['applicant_name'] = dossier.applicant.name
                 for identifier in dossier.applicant.identifiers:
                     if (identifier.type == 'vn_cccd'
                             and not dossier.applicant_id_number):
-                        dossier.applicant_id_number = identifier.code
+                        values['applicant_id_number'] = identifier.code
                     elif (identifier.type == 'vn_vat'
                             and not dossier.applicant_tax_code):
-                        dossier.applicant_tax_code = identifier.code
+                        values['applicant_tax_code'] = identifier.code
                 continue
             if dossier.applicant_kind == 'organisation':
                 type_, code = 'vn_vat', dossier.applicant_tax_code
@@ -538,8 +541,8 @@ class Dossier(SelectionLabelsMixin, PublicLookupMixin, RuleCheckedExportMixin,
                 if code:
                     party.identifiers = [Identifier(type=type_, code=code)]
                 party.save()
-            dossier.applicant = party
-        cls.save(dossiers)
+            values['applicant'] = party.id
+        return result
 
 
 class DossierAgency(ModelSQL):

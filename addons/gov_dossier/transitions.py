@@ -60,10 +60,13 @@ class TransitionsMixin:
 
     @classmethod
     @transition('submit')
-    def submit(cls, dossiers, *, at=None, web_user=None, external=False):
+    def submit(cls, dossiers, *, at=None, web_user=None, values=None,
+            external=False):
         """draft/supplement → submitted. The citizen (through the portal:
         see portal_submit) or a receiving/postal officer submits; the code
-        is assigned at the first submission. R-SUB-1..5"""
+        is assigned at the first submission. values: {dossier id: values}
+        written with the transition (keyword only: never from RPC).
+        R-SUB-1..5"""
         now = at or cls._now()
         for dossier in dossiers:
             dossier.check_submission()
@@ -71,12 +74,13 @@ class TransitionsMixin:
                 dossier.check_components()
             if dossier.channel == 'online':
                 dossier.check_online_submission()
-        cls._ensure_applicants(dossiers)
+        applicants = cls._ensure_applicants(dossiers)
         cls._assign_codes(dossiers, {d.id: now for d in dossiers})
         user = Transaction().user
         per_dossier = {}
         for dossier in dossiers:
-            vals = {'submitted_date': now}
+            vals = dict(applicants[dossier.id], submitted_date=now,
+                **(values or {}).get(dossier.id, {}))
             if user and not dossier.submitted_by:
                 vals['submitted_by'] = user
             if dossier.result_type is None:
@@ -101,7 +105,7 @@ class TransitionsMixin:
                         dossier=dossier.rec_name))
             if dossier.state in {'draft', 'supplement'}:
                 dossier.check_submission()
-        cls._ensure_applicants(dossiers)
+        applicants = cls._ensure_applicants(dossiers)
         moments = {}
         for dossier in dossiers:
             if (dossier.state == 'submitted' and dossier.submitted_date
@@ -113,7 +117,8 @@ class TransitionsMixin:
         dossiers = cls.browse(dossiers)
         cls._start_clock(dossiers, moments)
         cls._change(dossiers, 'received', 'received', date=now,
-            per_dossier={d.id: {'received_by': Transaction().user or None}
+            per_dossier={d.id: dict(applicants[d.id],
+                    received_by=Transaction().user or None)
                 for d in dossiers}, note=backfill)
 
     @classmethod

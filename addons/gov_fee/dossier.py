@@ -160,7 +160,10 @@ class Dossier(metaclass=PoolMeta):
                 for dossier in todo for line in dossier.compute_fee_lines()]
             cls.write(todo, {'fee_date': cls._now()})
             if vlist:
+                # The lines' creation updates the payment state.
                 DossierFee.create(vlist)
+                with_lines = {l['dossier'] for l in vlist}
+                todo = [d for d in todo if d.id not in with_lines]
             cls.update_payment_state(todo)
 
     # ----------------------------------------------------- the amounts
