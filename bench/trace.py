@@ -69,13 +69,23 @@ class Statements:
         tables = sorted(set(TABLE.findall(query)))
         self.rows.append((where, verb, ','.join(tables)))
 
-    def report(self, out):
+    def report(self, out, sequence=False):
         print(f'\n{len(self.rows)} SQL statements', file=out)
+        if sequence:
+            for n, (where, verb, tables) in enumerate(self.rows, 1):
+                print(f'  {n:4d}  {verb:8s} {tables:50s} {where}', file=out)
         by_origin = collections.Counter(w for w, _, _ in self.rows)
         print('\nby the project code that ran them (innermost frame):',
             file=out)
         for where, n in by_origin.most_common():
             print(f'  {n:4d}  {where}', file=out)
+        print('\nthe statements of the five first:', file=out)
+        for where, _ in by_origin.most_common(5):
+            print(f'  {where}', file=out)
+            for (verb, tables), n in collections.Counter(
+                    (v, t) for w, v, t in self.rows if w == where
+                    ).most_common():
+                print(f'    {n:4d}  {verb:8s} {tables}', file=out)
         by_table = collections.Counter((v, t) for _, v, t in self.rows)
         print('\nby statement and tables:', file=out)
         for (verb, tables), n in by_table.most_common():
@@ -134,6 +144,10 @@ def parse(argv):
         help='requests sent; the last one is profiled, the median time of '
         'those from the fourth on is printed')
     parser.add_argument('--top', type=int, default=35)
+    parser.add_argument('--sequence', action='store_true',
+        help='list the statements in the order they ran')
+    parser.add_argument('--sort', default='cumulative',
+        help='the profile\'s order (pstats: cumulative, tottime…)')
     return parser.parse_args(argv)
 
 
@@ -152,7 +166,8 @@ def main(argv=None):
     from gov_server.wsgi import application
     statements = Statements()
     statements.install()
-    client = Client(application)
+    # The cookies are the requests' own (a session of the bench).
+    client = Client(application, use_cookies=False)
     if args.kind == 'submission':
         prepare = submission_request(conninfo, args.target or '1.001193')
     elif args.kind == 'procedure':
@@ -170,17 +185,18 @@ def main(argv=None):
         if last:
             profile = cProfile.Profile()
             profile.enable()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         # The bench configuration trusts 127.0.0.1 only (bench/config.py).
         response = client.open(request.pop('path'),
             base_url='http://127.0.0.1', **request)
         response.get_data()
         elapsed = (time.perf_counter() - started) * 1000
+        cpu = (time.process_time() - cpu) * 1000
         if last:
             profile.disable()
         statements.active = False
         if not last:
-            times.append(elapsed)
+            times.append((elapsed, cpu))
         if n < 3 or last or response.status_code >= 400:
             print(f'request {n + 1}: {response.status} in {elapsed:.1f} ms '
                 f'{response.headers.get("Location", "")}', file=sys.stderr)
@@ -188,14 +204,15 @@ def main(argv=None):
     if len(times) > 3:
         # The requests after the first ones (caches filled), unprofiled.
         warm = sorted(times[3:])
-        print(f'median of requests 4–{len(times)}: '
-            f'{warm[len(warm) // 2]:.2f} ms (in this process, no profile)',
-            file=out)
-    statements.report(out)
+        elapsed, cpu = warm[len(warm) // 2]
+        print(f'median of requests 4–{len(times)}: {elapsed:.2f} ms, '
+            f'{cpu:.2f} ms of it this process\'s CPU (no profile; the '
+            'rest is waiting: the database, the disk)', file=out)
+    statements.report(out, sequence=args.sequence)
     text = io.StringIO()
     stats = pstats.Stats(profile, stream=text)
-    stats.sort_stats('cumulative').print_stats(args.top)
-    print('\nfunctions by cumulative time (the last request):', file=out)
+    stats.sort_stats(args.sort).print_stats(args.top)
+    print(f'\nfunctions by {args.sort} time (the last request):', file=out)
     print(text.getvalue(), file=out)
 
 
