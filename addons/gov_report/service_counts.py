@@ -18,15 +18,21 @@ until the next night."""
 import datetime as dt
 
 from sql.aggregate import Min
+from sql.conditionals import Coalesce
 
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
+from gov_dossier.service_counts import (
+    ID, SINCE, counts_query, run_counts, service_versions)
+
 from .figures import compute, local_start
 
 FIGURES = {'total': 'received', 'early': 'resolved_early',
     'on_time': 'resolved_on_time', 'late': 'resolved_late'}
+# Stand for the code and the day summed to in the query (run_counts).
+CODE, DAY = object(), object()
 
 
 class ServiceCount(ModelSQL, ModelView):
@@ -90,26 +96,26 @@ class ServiceCount(ModelSQL, ModelView):
         Transaction().connection.cursor().execute(*table.delete())
 
     @classmethod
-    def counted(cls, code):
-        """(the ids of the versions of the service, the last day counted,
-        {total, early, on_time, late}); the day and the counts None when
-        not counted."""
-        procedure = Pool().get('gov.procedure').__table__()
+    def counted(cls, code, versions, day):
+        """The service's sums to `day` (a local date) with what was
+        received or resolved since, in one query: {total, early, on_time,
+        late}, or None when its sums do not go to that day."""
         table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*procedure.join(table, 'LEFT',
-                condition=table.code == procedure.code).select(
-                procedure.id, table.through,
-                *(getattr(table, f) for f in FIGURES.values()),
-                where=procedure.code == code))
-        rows = list(cursor)
-        ids = [row[0] for row in rows]
-        if not rows or rows[0][1] is None:
-            return ids, None, None
-        _, through, *values = rows[0]
-        if isinstance(through, str):
-            through = dt.date.fromisoformat(through)
-        return ids, through, dict(zip(FIGURES, (int(v or 0) for v in values)))
+
+        def build():
+            recent = counts_query([ID] * len(versions), SINCE)
+            return recent.join(table, 'LEFT',
+                condition=(table.code == CODE) & (table.through == DAY)
+                ).select(table.id,
+                    # No dossier since: the sums are NULL.
+                    *(getattr(table, f) + Coalesce(getattr(recent, c), 0)
+                        for c, f in FIGURES.items()))
+        row = run_counts(('service_count', len(versions)), build, versions,
+            {CODE: code, DAY: day,
+                SINCE: local_start(day + dt.timedelta(days=1))})
+        if row is None or row[0] is None:
+            return None
+        return dict(zip(FIGURES, (int(v or 0) for v in row[1:])))
 
 
 class Dossier(metaclass=PoolMeta):
@@ -131,12 +137,12 @@ class Dossier(metaclass=PoolMeta):
 
     @classmethod
     def service_counts(cls, code):
-        # One query for the versions and their sums, one for the days
-        # since (R-CAT-3).
+        # One query: the sums to yesterday and the dossiers since (R-CAT-3).
         ServiceCount = Pool().get('gov.report.service.count')
-        ids, through, counts = ServiceCount.counted(code)
-        if counts is None:
-            return cls.count_service(ids)
-        recent = cls.count_service(ids,
-            since=local_start(through + dt.timedelta(days=1)))
-        return {k: v + recent[k] for k, v in counts.items()}
+        versions = service_versions(code)
+        if versions:
+            yesterday = cls._today() - dt.timedelta(days=1)
+            counts = ServiceCount.counted(code, versions, yesterday)
+            if counts is not None:
+                return counts
+        return super().service_counts(code)
