@@ -740,6 +740,14 @@ class Dossier(metaclass=PoolMeta):
                 Index(t, (t.received_date, Index.Range()),
                     where=(t.completed_date == Null)
                     & ~t.state.in_(list(CLOSED_EVENTS))),
+                # What happened to a service since the day its counts
+                # were summed (service_counts.py): its dossiers received
+                # or resolved since then, from these alone (4 → 0.6 ms at
+                # 2 million dossiers).
+                Index(t, (t.procedure, Index.Equality()),
+                    (t.received_date, Index.Range())),
+                Index(t, (t.procedure, Index.Equality()),
+                    (t.completed_date, Index.Range())),
                 })
 
 

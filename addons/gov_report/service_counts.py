@@ -20,7 +20,7 @@ import datetime as dt
 from sql.aggregate import Min
 from sql.conditionals import Coalesce
 
-from trytond.model import Index, ModelSQL, ModelView, Unique, fields
+from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
@@ -57,7 +57,6 @@ class ServiceCount(ModelSQL, ModelView):
             ('code_uniq', Unique(t, t.code),
                 'gov_report.msg_service_count_unique'),
             ]
-        cls._sql_indexes.add(Index(t, (t.code, Index.Equality())))
 
     @classmethod
     def recount(cls):
@@ -81,7 +80,7 @@ class ServiceCount(ModelSQL, ModelView):
         if first > yesterday:
             return
         rows = compute(first, yesterday, by=('procedure',))
-        heads = Procedure.browse([h for h, in rows])
+        heads = Procedure.browse([h for h, in rows if h])
         cls.create([{
                     'code': head.code,
                     'through': yesterday,
@@ -120,20 +119,6 @@ class ServiceCount(ModelSQL, ModelView):
 
 class Dossier(metaclass=PoolMeta):
     __name__ = 'gov.dossier'
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        # What happened to a service since the day counted: its dossiers
-        # received or resolved since then, from these alone (4 → 0.6 ms
-        # at 2 million dossiers).
-        cls._sql_indexes.update({
-                Index(t, (t.procedure, Index.Equality()),
-                    (t.received_date, Index.Range())),
-                Index(t, (t.procedure, Index.Equality()),
-                    (t.completed_date, Index.Range())),
-                })
 
     @classmethod
     def service_counts(cls, code):
