@@ -22,7 +22,7 @@ from urllib.parse import quote
 from bench.load import forwarded_for, http, percentile
 from bench.run import SUBMIT_PROCEDURE, form_values, multipart, pdf_file
 
-from gov_server.drills import busiest, children, wait_for
+from gov_server.drills import busiest, children, serving, wait_for
 from gov_server.settings import ROOT
 
 # ----------------------------------------------------------- kill-worker
@@ -229,8 +229,11 @@ def drill_kill_worker(stack, scale, outcome):
             scale['file_kb']) for i, account in enumerate(accounts)]
     orphans_before = len(orphan_files(stack))
 
-    # The kill: once a third of the forms are on their way, the web-1
-    # worker using the most CPU (serving one of them) gets SIGKILL.
+    # The kill: once a third of the forms are on their way, a web-1 worker
+    # serving one of them (holding its connection; the one that used the
+    # most CPU if both are) gets SIGKILL. A submission takes a tenth of a
+    # second of CPU, so the worker is chosen while it serves, not by CPU
+    # alone (which may have found an idle one).
     posted, kill = Counter(), {}
     lock = threading.Lock()
     armed = threading.Event()
@@ -244,9 +247,18 @@ def drill_kill_worker(stack, scale, outcome):
     def killer():
         if not armed.wait(120):
             return
-        master = stack.pid('web-1')
-        workers = children(master)
-        pid, ticks = busiest(workers, window=0.1)
+        master, port = stack.pid('web-1'), stack.ports[0]
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            workers = children(master)
+            busy = [pid for pid in workers if serving(pid, port)]
+            if busy:
+                pid, ticks = busiest(busy, window=0.02)
+                if serving(pid, port):
+                    break
+            time.sleep(0.005)
+        else:
+            return
         stack.kill_time = time.monotonic()
         os.kill(pid, signal.SIGKILL)
         kill.update(master=master, pid=pid, ticks=ticks, workers=workers)

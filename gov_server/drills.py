@@ -238,6 +238,30 @@ def cpu_ticks(pid):
         return 0
 
 
+def serving(pid, port):
+    """Whether the process holds an open connection accepted on the local
+    port, i.e. it is serving a request (gunicorn's sync workers close the
+    connection with the answer)."""
+    try:
+        inodes = {os.readlink(fd.path)[8:-1]
+            for fd in os.scandir(f'/proc/{pid}/fd')
+            if os.readlink(fd.path).startswith('socket:[')}
+    except OSError:
+        return False
+    for table in ('/proc/net/tcp', '/proc/net/tcp6'):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            local_port = int(fields[1].rsplit(':', 1)[1], 16)
+            if (local_port == port and fields[3] == '01'  # ESTABLISHED
+                    and fields[9] in inodes):
+                return True
+    return False
+
+
 def busiest(pids, window=0.15):
     "The process that used the most CPU during the window (serving)."
     before = {pid: cpu_ticks(pid) for pid in pids}
