@@ -5,8 +5,9 @@
 Fills a database whose schema the ORM created (python -m gov_server.setup_db
 --no-demo) with N dossiers spread over the last `--years` years and over
 every state, with their processing steps, audit history, involved agencies,
-notifications (when gov.notification exists) and ratings (when a rating
-model exists; skipped otherwise), plus the citizens' portal accounts.
+notifications (when gov.notification exists) and satisfaction ratings
+(when gov.rating exists: a quarter of the dossiers done or refused, rated
+within three days of their result), plus the citizens' portal accounts.
 
 Everything is bulk SQL run by PostgreSQL itself (INSERT … SELECT over
 generate_series, chunk by chunk, on `--jobs` connections at once): no ORM
@@ -924,6 +925,43 @@ FROM (
     ) x
 """
 
+# A quarter of the dossiers done or refused rated within three days of the
+# result (the channel: the kiosk without an account), mostly satisfied;
+# half of them with the three details, mostly as the overall rating.
+RATED_SHARE = 0.25
+RATING_SQL = """
+INSERT INTO gov_rating (dossier, agency, procedure, web_user, channel,
+    overall, convenience, timeliness, attitude, rated_at, create_date,
+    create_uid)
+SELECT v.id, v.agency, v.procedure,
+    CASE WHEN v.channel = 'kiosk' THEN NULL ELSE v.web_user END, v.channel,
+    v.overall, v.detail[1], v.detail[2], v.detail[3], v.at, v.at, 0
+FROM (
+    SELECT g.id, g.agency, g.procedure, g.web_user,
+        CASE WHEN g.web_user IS NULL THEN 'kiosk'
+            WHEN random() < 0.6 THEN 'notification' ELSE 'portal'
+            END AS channel,
+        o.overall,
+        CASE WHEN random() < 0.5 THEN ARRAY(
+            SELECT CASE WHEN random() < 0.8 THEN o.overall
+                ELSE (ARRAY['very_satisfied', 'satisfied',
+                    'unsatisfied'])[1 + floor(random() * 3)::int] END
+            FROM generate_series(1, 3) k(i)) END AS detail,
+        LEAST(COALESCE(g.returned_date, g.completed_date)
+            + random() * interval '3 days', %(now)s) AS at
+    FROM gov_dossier g
+    -- g.id makes the draw one per dossier, not one per statement.
+    CROSS JOIN LATERAL (SELECT CASE WHEN g.id IS NULL THEN NULL
+        WHEN random() < 0.70 THEN 'very_satisfied'
+        WHEN random() < 0.85 THEN 'satisfied'
+        ELSE 'unsatisfied' END AS overall) o
+    WHERE g.id >= %(lo)s AND g.id < %(hi)s
+        AND g.state IN ('done', 'rejected')
+        AND COALESCE(g.returned_date, g.completed_date) IS NOT NULL
+        AND random() < %(rated)s
+    ) v
+"""
+
 WEB_USER_SQL = """
 INSERT INTO web_user (id, active, create_date, create_uid, email,
     email_valid, full_name, identification_number, phone, address,
@@ -1086,9 +1124,7 @@ def generate(conninfo, dossiers, years=3, seed=7, jobs=2, progress=True,
         sbase = reserve_ids(conn, 'gov_dossier_step', dossiers * STEP_SLOTS)
         wbase = reserve_ids(conn, 'web_user', nweb)
         has_notification = table_exists(conn, 'gov_notification')
-        ratings = [t for t, in conn.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                "AND tablename LIKE '%%rating%%'")]
+        has_rating = table_exists(conn, 'gov_rating')
         dropped = 0
         if bulk:
             dropped = save_and_drop_ddl(conn, [t for t in TABLES
@@ -1099,7 +1135,7 @@ def generate(conninfo, dossiers, years=3, seed=7, jobs=2, progress=True,
         'wd_lo': wd_lo, 'wd_n': wd_n, 'today_idx': today_idx,
         'now_l': now_l, 'now': now, 'cutoff': CUTOFF, 'tz': TZ_OFFSET,
         'dbase': dbase, 'sbase': sbase, 'wbase': wbase, 'nweb': nweb,
-        'tag': tag, 'received': list(RECEIVED_STATES),
+        'tag': tag, 'received': list(RECEIVED_STATES), 'rated': RATED_SHARE,
         'family': FAMILY, 'nfamily': len(FAMILY),
         'middle': MIDDLE, 'nmiddle': len(MIDDLE),
         'given': GIVEN, 'ngiven': len(GIVEN),
@@ -1149,18 +1185,22 @@ def generate(conninfo, dossiers, years=3, seed=7, jobs=2, progress=True,
                 dossiers)
         else:
             log('   gov.notification is not installed: no notification')
-        if ratings:
-            log(f'   rating tables {ratings} found but their model is not '
-                'known to this generator yet: no rating')
-        else:
-            log('   no rating model yet (gov_rating): no rating')
-        counts['ratings'] = 0
     finally:
         runner.close()
     t0 = time.monotonic()
     if bulk:
         restore_ddl(conninfo, jobs=jobs, progress=progress)
     timings['indexes'] = time.monotonic() - t0
+    # After the dossiers' keys are back: the ratings refer to them.
+    if has_rating:
+        runner = Runner(conninfo, jobs, progress)
+        try:
+            phase('ratings', 'ratings', RATING_SQL, dossiers, first=dbase)
+        finally:
+            runner.close()
+    else:
+        log('   gov.rating is not installed: no rating')
+        counts['ratings'] = 0
     t0 = time.monotonic()
     with connect(conninfo) as conn:
         for table in ['gov_dossier', 'gov_dossier_step', 'web_user',
@@ -1168,7 +1208,7 @@ def generate(conninfo, dossiers, years=3, seed=7, jobs=2, progress=True,
                     ['gov_notification'] if has_notification else []):
             fix_sequence(conn, table)
         conn.execute(f"DROP TABLE IF EXISTS {SCHEMA}.d")
-    vacuum(conninfo, has_notification, jobs)
+    vacuum(conninfo, has_notification, has_rating, jobs)
     timings['analyze'] = time.monotonic() - t0
     seconds = time.monotonic() - started
     stats.update(counts=counts, timings={k: round(v, 1)
@@ -1182,11 +1222,12 @@ def generate(conninfo, dossiers, years=3, seed=7, jobs=2, progress=True,
     return stats
 
 
-def vacuum(conninfo, has_notification, jobs):
+def vacuum(conninfo, has_notification, has_rating, jobs):
     "VACUUM ANALYZE what was filled (visibility map, planner statistics)."
     tables = ['gov_dossier', 'gov_dossier_step', 'gov_dossier_history',
         '"gov_dossier-gov_agency"', 'web_user'] + (
-            ['gov_notification'] if has_notification else [])
+            ['gov_notification'] if has_notification else []) + (
+            ['gov_rating'] if has_rating else [])
 
     def one(table):
         with connect(conninfo) as conn:

@@ -63,7 +63,8 @@ def _semesters(pool):
 
 def extract(database):
     """The monthly extraction of every closed month (the cron of
-    gov_report), once: the reports of closed months read its facts."""
+    gov_report), once: the reports of closed months read its facts; then
+    the nightly jobs: the count of the past days, the ratings' tally."""
     pool = _pool(database)
     from trytond.transaction import Transaction
     begin = time.perf_counter()
@@ -86,6 +87,11 @@ def extract(database):
         Day.delete(Day.search([]))
         Day.count_days()
         days = Day.search_count([])
+        # The nightly tally of the final ratings (gov_rating tally.py).
+        try:
+            pool.get('gov.rating.tally').tally()
+        except KeyError:
+            pass
         Transaction().commit()
     return {'months': months, 'again': before, 'days': days,
         'seconds': round(time.perf_counter() - begin, 1)}

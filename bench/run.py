@@ -213,6 +213,7 @@ def dataset(conninfo):
             'steps': count('gov_dossier_step'),
             'history': count('gov_dossier_history'),
             'notifications': count('gov_notification'),
+            'ratings': count('gov_rating'),
             'involved_agencies': count('"gov_dossier-gov_agency"'),
             'web_users': count('web_user'),
             'database_size': conn.execute(
@@ -817,7 +818,8 @@ def main(argv=None):
     print(f"Dataset: {report['dataset']['dossiers']:,} dossiers, "
         f"{report['dataset']['steps']:,} steps, "
         f"{report['dataset']['history']:,} history rows, "
-        f"{report['dataset']['notifications'] or 0:,} notifications "
+        f"{report['dataset']['notifications'] or 0:,} notifications, "
+        f"{report['dataset'].get('ratings') or 0:,} ratings "
         f"({report['dataset']['database_size']}); "
         f"{report['server']['workers']} gunicorn workers on "
         f"{report['machine'].get('cores')} cores")

@@ -35,7 +35,6 @@ from trytond.transaction import without_check_access
 from gov_procedure.bounds import TextBoundsMixin
 
 from .aggregate import RatingAggregateMixin
-from .configuration import DEFAULT_CHANGE_DAYS
 from .exceptions import RatingAccessError, RatingError, RatingValidationError
 from .levels import CRITERIA, DETAILS, LEVEL_KEYS, LEVELS
 
@@ -108,11 +107,14 @@ class Rating(RatingAggregateMixin, TextBoundsMixin, ModelSQL, ModelView):
             ('dossier_uniq', Unique(t, t.dossier),
                 'gov_rating.msg_rating_dossier_unique'),
             ]
+        # The levels included: the results since the nightly tally are
+        # counted from the index alone (aggregate.py).
+        levels = [t.overall, t.convenience, t.timeliness, t.attitude]
         cls._sql_indexes.update({
                 Index(t, (t.agency, Index.Equality()),
-                    (t.rated_at, Index.Range())),
+                    (t.rated_at, Index.Range()), include=levels),
                 Index(t, (t.procedure, Index.Equality()),
-                    (t.rated_at, Index.Range())),
+                    (t.rated_at, Index.Range()), include=levels),
                 })
         cls._order = [('rated_at', 'DESC'), ('id', 'DESC')]
 
@@ -135,9 +137,7 @@ class Rating(RatingAggregateMixin, TextBoundsMixin, ModelSQL, ModelView):
     # ------------------------------------------------------------- rules
     @classmethod
     def change_days(cls):
-        Configuration = Pool().get('gov.rating.configuration')
-        days = Configuration(1).change_days
-        return DEFAULT_CHANGE_DAYS if days is None else days
+        return Pool().get('gov.rating.configuration').get_change_days()
 
     def change_until(self):
         "Until when (naive UTC) the rating may be changed."

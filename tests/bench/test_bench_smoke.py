@@ -40,6 +40,10 @@ def test_bench_smoke(live_server, tmp_path):
         assert generation[name] > 0, name
     if report['dataset']['notifications'] is not None:
         assert generation['notifications'] > 0
+    if report['dataset']['ratings'] is not None:
+        # A quarter of the dossiers done or refused are rated.
+        assert 0 < generation['ratings'] < generation['dossiers'] / 2
+        assert report['dataset']['ratings'] >= generation['ratings']
 
     figures = report['figures']
     http = ['empty', 'transaction', 'lookup', 'catalogue', 'procedure',
