@@ -70,6 +70,9 @@ def hoa_requests_a_supplement(sao, code):
     sao.dialog_button('Đồng ý')
     search.get_by_text('Tìm kiếm Thành phần hồ sơ').wait_for(state='detached')
     dialog = sao.dialog()
+    # sao reads the added component's name after the search closes: wait
+    # for it (it fails if the component never shows in the list).
+    dialog.get_by_text('Bản sao cần chứng thực').first.wait_for()
     assert 'Bản sao cần chứng thực' in dialog.inner_text()
     sao.type_in(dialog.locator('textarea:visible').last,
         'Bản sao cần chứng thực chụp bị mờ, không đọc được số giấy tờ; '
