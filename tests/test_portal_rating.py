@@ -181,6 +181,14 @@ def test_lan_rates_her_returned_dossier(desktop, portal, tmp_path):
     page.locator('#rating-results').scroll_into_view_if_needed()
     page.click('#rating-results ~ details summary')
     assert 'Hài lòng' in page.inner_text('#rating-procedure-table')
+    # The levels' words head the columns and label every cell (what a
+    # phone shows in place of the header), in the levels' order.
+    levels = ['Rất hài lòng', 'Hài lòng', 'Chưa hài lòng']
+    assert page.locator('#rating-procedure-table thead th').all_inner_texts(
+        )[1:4] == levels
+    for row in page.locator('#rating-procedure-table tbody tr').all():
+        assert [row.locator('td').nth(n).get_attribute('data-label')
+            for n in range(3)] == levels
     assert 'cảm ơn' not in page.content()
     save(page, tmp_path, 'procedure')
     check_page(page, 'rating-procedure')

@@ -54,6 +54,13 @@ CRITERION_TEXTS = {
     }
 
 
+def rating_level_labels(gettext):
+    """[(level, its words in the page's language)], the levels in their
+    order: translated once per table rather than once per cell (each call
+    of a template's macro costs as much as the rest of a cell)."""
+    return [(level, gettext(LEVEL_TEXTS[level])) for level in LEVEL_KEYS]
+
+
 def _rating_model():
     try:
         return Pool().get('gov.rating')
@@ -85,6 +92,7 @@ ENV.globals.update(
     rating_form_values=rating_form_values,
     rating_summary=rating_summary,
     rating_levels=LEVEL_KEYS,
+    rating_level_labels=rating_level_labels,
     rating_criteria=CRITERIA,
     rating_details=DETAILS,
     rating_level_texts=LEVEL_TEXTS,
