@@ -25,7 +25,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 from gov_dossier.service_counts import (
-    ID, SINCE, counts_query, run_counts, service_versions)
+    ID, WrittenMoment, counts_query, run_counts, service_versions)
 
 from .figures import compute, local_start
 
@@ -100,9 +100,10 @@ class ServiceCount(ModelSQL, ModelView):
         received or resolved since, in one query: {total, early, on_time,
         late}, or None when its sums do not go to that day."""
         table = cls.__table__()
+        since = local_start(day + dt.timedelta(days=1))
 
         def build():
-            recent = counts_query([ID] * len(versions), SINCE)
+            recent = counts_query([ID] * len(versions), WrittenMoment(since))
             return recent.join(table, 'LEFT',
                 condition=(table.code == CODE) & (table.through == DAY)
                 ).select(table.id,
@@ -110,8 +111,7 @@ class ServiceCount(ModelSQL, ModelView):
                     *(getattr(table, f) + Coalesce(getattr(recent, c), 0)
                         for c, f in FIGURES.items()))
         row = run_counts(('service_count', len(versions)), build, versions,
-            {CODE: code, DAY: day,
-                SINCE: local_start(day + dt.timedelta(days=1))})
+            {CODE: code, DAY: day}, written=since)
         if row is None or row[0] is None:
             return None
         return dict(zip(FIGURES, (int(v or 0) for v in row[1:])))

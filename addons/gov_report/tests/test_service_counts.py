@@ -59,6 +59,26 @@ class ServiceCountTestCase(ReportTestCase):
                 {'total': 12, 'early': 1, 'on_time': 1, 'late': 3})
 
     @with_transaction()
+    def test_the_day_counted_live_starts_at_local_midnight(self):
+        """R-CAT-3: what the page counts on the dossiers starts where the
+        sums stop: received in the last minute of yesterday, a dossier is
+        in the sums; at midnight, it is counted on the dossiers; neither
+        twice nor missed (the moment is written in the query's text)."""
+        pool = Pool()
+        Day = pool.get('gov.report.day')
+        Dossier = pool.get('gov.dossier')
+        from gov_dossier.tests.dossier_fixtures import make_world
+        world = make_world()
+        code = world.procedure.code
+        received(world, (2026, 7, 2, 23, 59))
+        with at(local(*TODAY)):
+            Day.count_days()
+            self.assertEqual(self._sums(code), (dt.date(2026, 7, 2), 1))
+        received(world, (2026, 7, 3, 0, 0))
+        with at(local(2026, 7, 3, 12)):
+            self.assertEqual(Dossier.service_counts(code)['total'], 2)
+
+    @with_transaction()
     def test_a_past_date_makes_the_counts_live_until_the_night(self):
         """R-CAT-3, R-PROC-6: a paper dossier of 5 June entered today
         counts on the page at once (the sums are forgotten, every dossier
