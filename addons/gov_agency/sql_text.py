@@ -8,7 +8,15 @@ than PostgreSQL takes to run it (bench/).
 
     sql, params = sql_text('lookup', build)  # build() uses Value('code')
     cursor.execute(sql, bind(params, code=code))
+
+WrittenMoment: a moment the code computes written in a statement's text
+(the start of a day the procedure page counts from), so that PostgreSQL
+plans the statement once a day rather than at each run.
 """
+import datetime as dt
+
+from sql import Expression
+
 from trytond import backend
 
 _TEXTS = {}
@@ -35,3 +43,27 @@ def sql_text(key, build):
 def bind(params, **values):
     "The statement's parameters with each Value replaced by its value."
     return [values[p.name] if isinstance(p, Value) else p for p in params]
+
+
+class WrittenMoment(Expression):
+    """A moment written in the query's text, not passed as a parameter.
+    Compared with a parameter, the moment counted from makes PostgreSQL's
+    generic plan of a prepared statement look costlier than it is, so it
+    plans the statement again at each run (0.16-0.26 ms a view at 2
+    million dossiers); written, one plan serves until the moment changes
+    (once a day). Only for a moment the code computes, never a visitor's
+    input: its text is digits, '-', ':', '.' and a space, compared as a
+    parameter is on both backends (ISO text on SQLite)."""
+    __slots__ = ('value',)
+
+    def __init__(self, value):
+        if not isinstance(value, dt.datetime):
+            raise TypeError(value)
+        self.value = value
+
+    def __str__(self):
+        return "'%s'" % self.value.isoformat(' ')
+
+    @property
+    def params(self):
+        return ()

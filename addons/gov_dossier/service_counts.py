@@ -11,9 +11,7 @@ from its facts and asks this module only for the days since.
 A dossier counts as the statistics count it (gov_report figures.py):
 received when it has a received date, resolved by the timeliness its
 completion gave it."""
-import datetime as dt
-
-from sql import Expression, Literal, Null
+from sql import Literal, Null
 from sql.aggregate import Sum
 from sql.conditionals import Case
 
@@ -42,30 +40,6 @@ def service_versions(code):
                 where=procedure.code == code))
         return tuple(sorted(i for i, in cursor))
     return catalogue_cached('service_versions', code, versions)
-
-
-class WrittenMoment(Expression):
-    """A moment written in the query's text, not passed as a parameter.
-    Compared with a parameter, the moment counted from makes PostgreSQL's
-    generic plan of a prepared statement look costlier than it is, so it
-    plans the statement again at each run (0.16-0.26 ms a view at 2
-    million dossiers); written, one plan serves until the moment changes
-    (once a day). Only for a moment the code computes, never a visitor's
-    input: its text is digits, '-', ':', '.' and a space, compared as a
-    parameter is on both backends (ISO text on SQLite)."""
-    __slots__ = ('value',)
-
-    def __init__(self, value):
-        if not isinstance(value, dt.datetime):
-            raise TypeError(value)
-        self.value = value
-
-    def __str__(self):
-        return "'%s'" % self.value.isoformat(' ')
-
-    @property
-    def params(self):
-        return ()
 
 
 def counts_query(versions, since):

@@ -24,8 +24,9 @@ from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
+from gov_agency.sql_text import WrittenMoment
 from gov_dossier.service_counts import (
-    ID, WrittenMoment, counts_query, run_counts, service_versions)
+    ID, counts_query, run_counts, service_versions)
 
 from .figures import compute, local_start
 
