@@ -10,6 +10,7 @@ the time (cProfile).
 
     .venv/bin/python -m bench.trace procedure 1.001193
     .venv/bin/python -m bench.trace submission
+    .venv/bin/python -m bench.trace form        # the submit form's GET
     .venv/bin/python -m bench.trace get /thu-tuc?q=khai+sinh
 
 Run `make bench` once first (the database and its configuration).
@@ -92,6 +93,19 @@ class Statements:
             print(f'  {n:4d}  {verb:8s} {tables}', file=out)
 
 
+def form_request(conninfo, code):
+    "The submit form's GET by a signed-in citizen, as the bench's clients."
+    from bench import run
+    session, = run.citizen_sessions(conninfo, 1)
+    cookie = (f'dvc_session={session}; '
+        f'dvc_browser={secrets.token_hex(16)}')
+
+    def prepare(client):
+        return dict(method='GET', path=f'/nop-ho-so/{code}',
+            headers={'Cookie': cookie})
+    return prepare
+
+
 def submission_request(conninfo, code):
     "A POST of the submit form as the bench's clients send it."
     from bench import run
@@ -134,7 +148,8 @@ def get_request(path):
 
 def parse(argv):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('kind', choices=['procedure', 'submission', 'get'])
+    parser.add_argument('kind',
+        choices=['procedure', 'submission', 'form', 'get'])
     parser.add_argument('target', nargs='?', default=None,
         help='the procedure code, or the path of "get"')
     parser.add_argument('--database', default=None)
@@ -170,6 +185,8 @@ def main(argv=None):
     client = Client(application, use_cookies=False)
     if args.kind == 'submission':
         prepare = submission_request(conninfo, args.target or '1.001193')
+    elif args.kind == 'form':
+        prepare = form_request(conninfo, args.target or '1.001193')
     elif args.kind == 'procedure':
         prepare = get_request('/thu-tuc/' + (args.target or '1.001193'))
     else:

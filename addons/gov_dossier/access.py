@@ -107,6 +107,9 @@ class AccessMixin:
         super().__setup__()
         # Extended by other modules for the fields only they write.
         cls._protected_fields = set(PROTECTED_FIELDS)
+        # Protected fields that every creation computes itself
+        # (preprocess_values), whatever a client sent: not refused there.
+        cls._generated_fields = {'submitted_by', 'pin', 'qr_token'}
 
     @classmethod
     def domain_involved_agencies(cls, domain, tables):
@@ -168,9 +171,8 @@ class AccessMixin:
             return
         if mode == 'create':
             for dossier in dossiers:
-                # pin and qr_token are always generated (preprocess_values)
-                for name in sorted(cls._protected_fields - {
-                        'submitted_by', 'pin', 'qr_token'}):
+                for name in sorted(
+                        cls._protected_fields - cls._generated_fields):
                     if name in {'steps', 'history', 'involved_agencies',
                             'supplement_components'}:
                         if getattr(dossier, name):

@@ -6,7 +6,7 @@ needs. The rest of gov.dossier lives by concern in its own file:
 
 - workflow.py: the workflow table (WORKFLOW), the transition decorator,
   Dossier.allowed(), Dossier._change() and the extension point
-  (_check_event / _on_event);
+  (_check_event / _event_values / _on_event);
 - transitions.py: what each button does; backfill.py: paper dossiers;
 - steps.py: the steps; deadline.py: the clock and deadlines;
 - code.py: codes, PIN and QR token; access.py: what clients may write;

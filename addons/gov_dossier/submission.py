@@ -250,14 +250,14 @@ class Dossier(metaclass=PoolMeta):
             uploads[component] = (filename, data)
         return uploads, errors
 
-    def add_portal_files(self, uploads, web_user):
+    def add_portal_files(self, uploads, web_user, new=False):
         """Add the checked files ({component: (name, content)}) as the
         citizen's; in a draft a new file replaces the component's old
-        one."""
+        one (new: the draft was just created, it has none)."""
         Document = Pool().get('gov.dossier.document')
         if not uploads:
             return
-        if self.state == 'draft':
+        if not new and self.state == 'draft':
             old = [d for d in self.documents
                 if d.kind == 'component' and d.component in uploads]
             if old:
@@ -275,7 +275,8 @@ class Dossier(metaclass=PoolMeta):
     def _portal_write_draft(cls, procedure, web_user, draft, values, data,
             agency, uploads):
         "The draft with the valid values and files."
-        if draft is None:
+        new = draft is None
+        if new:
             draft = cls(procedure=procedure, channel='online',
                 applicant_kind='citizen', web_user=web_user,
                 applicant=web_user.party,
@@ -286,5 +287,5 @@ class Dossier(metaclass=PoolMeta):
             setattr(draft, name, value)
         draft.form_data = data
         draft.save()
-        draft.add_portal_files(uploads, web_user)
+        draft.add_portal_files(uploads, web_user, new=new)
         return cls(draft.id)

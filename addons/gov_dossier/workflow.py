@@ -18,11 +18,13 @@ The groups are those of the ``ir.model.button`` records of the XML files
 (Tryton's own role check); a test compares them with this table.
 
 Other modules veto or complete a transition through one extension point,
-a pair of hooks called with the dossiers and the event (see doc/index.rst,
+three hooks called with the dossiers and the event (see doc/index.rst,
 "Extending the workflow"):
 
 - ``Dossier._check_event(dossiers, event)`` before anything is written:
   raise a UserError to refuse;
+- ``Dossier._event_values(dossiers, event)`` next: {dossier id: values}
+  written with the new state, in the same write;
 - ``Dossier._on_event(dossiers, event)`` after the state, the values and
   the history are written.
 """
@@ -286,7 +288,8 @@ class WorkflowMixin:
             note=None):
         """Write the new state (and values), record the audit history and
         Tryton's transition log, and call the hooks: _check_event before
-        writing (to veto), _on_event after. The only way dossiers change
+        writing (to veto), _event_values for what other modules write with
+        the state, _on_event after. The only way dossiers change
         state. web_user is the portal account acting, note the backfill
         note of the history."""
         pool = Pool()
@@ -304,11 +307,13 @@ class WorkflowMixin:
         transaction = Transaction()
         date = date or cls._now()
         from_states = {d.id: d.state for d in dossiers}
+        completed = cls._event_values(dossiers, event)
         args = []
         for dossier in dossiers:
             vals = dict(values or {})
             if per_dossier:
                 vals.update(per_dossier.get(dossier.id, {}))
+            vals.update(completed.get(dossier.id, {}))
             vals['state'] = state
             args.extend(([dossier], vals))
         cls.write(*args)
@@ -341,6 +346,15 @@ class WorkflowMixin:
         Extend it (PoolMeta) to add a condition (e.g. a fee paid before
         "done"); always call super()."""
         pass
+
+    @classmethod
+    def _event_values(cls, dossiers, event):
+        """Hook called after _check_event, before the transition writes:
+        {dossier id: values} that other modules write with the new state
+        in the same write (what the event fixes on the dossier, e.g. its
+        fees), instead of writing the dossier again in _on_event. Extend
+        it (PoolMeta): update the dict super() returns."""
+        return {}
 
     @classmethod
     def _on_event(cls, dossiers, event):

@@ -8,19 +8,21 @@
   eForm, conditional lines left out) with the exemptions that apply —
   as unsaved ``gov.dossier.fee`` records; the portal shows them before
   submission;
-- ``fix_fees(dossiers)``: the lines are copied once, at the first of the
-  events ``submitted`` and ``received`` (``fee_date``); later changes of
-  the schedule do not change them;
+- ``fee_fixing_values(dossiers)``: the lines are copied once, at the
+  first of the events ``submitted`` and ``received`` (``fee_date``),
+  written with the transition; later changes of the schedule do not
+  change them;
 - ``get_fee_amounts(dossiers)``: total, paid, refunded, due, due before
   reception (the lines due before submission), due now, and the payment
   state — for the Function fields, the checks and the payments;
 - ``update_payment_state(dossiers)``: the stored ``payment_state``,
-  recomputed whenever fee lines, payments or refunds change;
+  recomputed whenever fee lines, payments or refunds change; a new
+  dossier gets it with its creation (``preprocess_values``);
 - the workflow's extension point: ``_check_event`` refuses ``done`` while
   a fee is unpaid and ``received`` while the fees due before submission
   are unpaid when the procedure asks for it (paper dossiers entered
-  afterwards are not blocked); ``_on_event`` fixes the fees and proposes
-  the refunds of a rejected dossier."""
+  afterwards are not blocked); ``_event_values`` fixes the fees with the
+  transition; ``_on_event`` proposes the refunds of a rejected dossier."""
 from collections import defaultdict
 from decimal import Decimal
 
@@ -98,6 +100,9 @@ class Dossier(metaclass=PoolMeta):
     def __setup__(cls):
         super().__setup__()
         cls._protected_fields |= FEE_FIELDS
+        # Computed at creation (preprocess_values), never taken from a
+        # client.
+        cls._generated_fields |= {'payment_state'}
         t = cls.__table__()
         cls._sql_indexes.add(
             Index(t, (t.payment_state, Index.Equality(cardinality='low')),
@@ -117,7 +122,7 @@ class Dossier(metaclass=PoolMeta):
         unsaved: the procedure's fee_lines (quantities from the eForm;
         conditional lines without a quantity left out) with the exemption
         that applies to each. The one computation of what is owed: the
-        portal shows it before submission, fix_fees stores it."""
+        portal shows it before submission, fee_fixing_values stores it."""
         DossierFee = Pool().get('gov.dossier.fee')
         if not self.procedure:
             return []
@@ -148,23 +153,24 @@ class Dossier(metaclass=PoolMeta):
         return []
 
     @classmethod
-    def fix_fees(cls, dossiers):
-        """Copy the fee lines of the dossiers whose fees are not fixed yet
-        (once: at the first submission or reception)."""
-        DossierFee = Pool().get('gov.dossier.fee')
+    def fee_fixing_values(cls, dossiers):
+        """{dossier id: values} that fix the fees of the dossiers whose
+        fees are not fixed yet (once: at the first submission or
+        reception): fee_date and the lines, to write with the transition.
+        The lines' creation updates the payment state."""
+        now = cls._now()
+        result = {}
         with without_check_access():
-            todo = [d for d in cls.browse(dossiers) if not d.fee_date]
-            if not todo:
-                return
-            vlist = [line.as_values()
-                for dossier in todo for line in dossier.compute_fee_lines()]
-            cls.write(todo, {'fee_date': cls._now()})
-            if vlist:
-                # The lines' creation updates the payment state.
-                DossierFee.create(vlist)
-                with_lines = {l['dossier'] for l in vlist}
-                todo = [d for d in todo if d.id not in with_lines]
-            cls.update_payment_state(todo)
+            for dossier in dossiers:
+                if dossier.fee_date:
+                    continue
+                values = {'fee_date': now}
+                lines = [line.as_values()
+                    for line in dossier.compute_fee_lines()]
+                if lines:
+                    values['fees'] = [('create', lines)]
+                result[dossier.id] = values
+        return result
 
     # ----------------------------------------------------- the amounts
     @classmethod
@@ -296,12 +302,23 @@ class Dossier(metaclass=PoolMeta):
                         amount=format_amount(due, short=True)))
 
     @classmethod
+    def _event_values(cls, dossiers, event):
+        values = super()._event_values(dossiers, event)
+        if event in {'submitted', 'received'}:
+            for id_, fixing in cls.fee_fixing_values(dossiers).items():
+                values.setdefault(id_, {}).update(fixing)
+        return values
+
+    @classmethod
     def _on_event(cls, dossiers, event):
         pool = Pool()
         Refund = pool.get('gov.fee.refund')
         super()._on_event(dossiers, event)
         if event in {'submitted', 'received'}:
-            cls.fix_fees(dossiers)
+            # A draft's state followed its procedure's lines; without
+            # lines of its own it owes nothing now (those with lines were
+            # updated by their creation).
+            cls.update_payment_state([d for d in dossiers if not d.fees])
         elif event == 'rejected':
             Refund.propose(cls.browse(dossiers))
             cls.update_payment_state(dossiers)
@@ -310,15 +327,40 @@ class Dossier(metaclass=PoolMeta):
 
     # ------------------------------------------------- creation, drafts
     @classmethod
+    def preprocess_values(cls, mode, values):
+        """A new dossier without fee lines, payments or refunds of its
+        own (a draft, mostly) gets its payment state with its creation:
+        nothing paid, and what its procedure and eForm give owed while it
+        is a draft; on_modification computes the others'."""
+        values = super().preprocess_values(mode, values)
+        if mode != 'create':
+            return values
+        values.pop('payment_state', None)
+        if any(values.get(name) for name in FEE_FIELDS):
+            return values
+        state = values.get('state') or cls.default_state()
+        with without_check_access():
+            dossier = cls(procedure=values.get('procedure'),
+                form_data=values.get('form_data'), state=state,
+                fee_date=None)
+            total = sum((l.amount or ZERO
+                    for l in dossier.owed_fee_lines()), ZERO)
+        values['payment_state'] = compute_payment_state(
+            state, total, ZERO, ZERO)
+        return values
+
+    @classmethod
     def on_modification(cls, mode, dossiers, field_names=None):
-        """The payment state of a new dossier (copies too); a draft owes
-        what its procedure and eForm give: its payment state follows them
-        until the fees are fixed."""
+        """The payment state of a new dossier created with fee lines,
+        payments or refunds (the others got it in preprocess_values); a
+        draft owes what its procedure and eForm give: its payment state
+        follows them until the fees are fixed."""
         super().on_modification(mode, dossiers, field_names=field_names)
         if mode == 'delete':
             return
         if mode == 'create':
-            cls.update_payment_state(dossiers)
+            cls.update_payment_state(
+                [d for d in dossiers if not d.payment_state])
         elif field_names and field_names & {'procedure', 'form_data'}:
             drafts = [d for d in dossiers
                 if d.state == 'draft' and not d.fee_date]

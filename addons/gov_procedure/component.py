@@ -21,7 +21,10 @@ class Component(CardsClearedMixin, ProcedureLineMixin, sequence_ordered(),
     __name__ = 'gov.procedure.component'
     __string__ = "Dossier Component"
 
-    name = fields.Char("Name", required=True, translate=True)
+    # Eager: the portal's form shows the name and the note of every
+    # component; read with the rest, not each in its own query.
+    name = fields.Char(
+        "Name", required=True, translate=True, loading='eager')
     originals = fields.Integer(
         "Originals", required=True, help="Number of originals (bản chính).")
     copies = fields.Integer(
@@ -43,7 +46,7 @@ class Component(CardsClearedMixin, ProcedureLineMixin, sequence_ordered(),
     template_name = fields.Char("Template File Name")
     template_id = fields.Char("Template File ID", readonly=True)
     note = fields.Text(
-        "Note for the Citizen", translate=True,
+        "Note for the Citizen", translate=True, loading='eager',
         help="When the document is needed, where to get it…")
 
     @classmethod

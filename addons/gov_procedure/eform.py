@@ -140,6 +140,10 @@ class FormField(
         super().__setup__()
         cls.type_.selection = [
             (k, v) for k, v in cls.type_.selection if k in FORM_TYPES]
+        # The portal's form shows them all: read with the rest of the
+        # field, not each text in its own query.
+        for name in ['string', 'help', 'selection', 'help_selection']:
+            getattr(cls, name).loading = 'eager'
         t = cls.__table__()
         cls._sql_constraints += [
             ('procedure_name_uniq', Unique(t, t.procedure, t.name),

@@ -41,8 +41,10 @@ class Procedure(CodeMixin, Workflow, ModelSQL, ModelView):
         "National Code", required=True, strip=True, states=_states,
         help="The procedure's code in the national database of "
         "administrative procedures, e.g. 1.001193.")
+    # Eager: every page and list that shows a procedure shows its name.
     name = fields.Char(
         "Name", required=True, translate=True, states=_states,
+        loading='eager',
         help="The standardised name of the procedure (Điều 7.2.c).")
     field = fields.Many2One(
         'gov.field', "Field", required=True, ondelete='RESTRICT',

@@ -156,6 +156,38 @@ class FeeAccessTestCase(FeeTestCase):
         self.assertEqual(len(Payment.search([])), 1)
 
     @with_transaction()
+    def test_payment_state_of_a_new_dossier_is_computed(self):
+        """R-FEE-1, R-FEE-2: a new dossier's payment state is what its
+        procedure and eForm give, whatever a client sends; it is fixed
+        with the submission and changes with the payments only"""
+        pool = Pool()
+        Dossier = pool.get('gov.dossier')
+        Payment = pool.get('gov.fee.payment')
+        world = make_world()
+        set_fees(world.procedure, SIMPLE)
+        with as_user(world['receiver_a']):
+            dossier, = Dossier.create([dossier_values(world,
+                        channel='desk', payment_state='paid')])
+            dossier = Dossier(dossier.id)
+            self.assertEqual(dossier.payment_state, 'due')
+            self.assertEqual(dossier.amount_due, Decimal(70000))
+            with self.assertRaises(UserError):
+                Dossier.write([dossier], {'payment_state': 'paid'})
+        with at(MON):
+            Dossier.submit([dossier])
+        dossier = reload(dossier)
+        self.assertTrue(dossier.fee_date)
+        self.assertEqual(
+            sorted(l.amount for l in dossier.fees),
+            [Decimal(20000), Decimal(50000)])
+        self.assertEqual(dossier.payment_state, 'due')
+        Payment.record(dossier, 'desk', Decimal(70000))
+        self.assertEqual(reload(dossier).payment_state, 'paid')
+        # Without fees (the schedule's new version) it owes nothing.
+        free = make_dossier(world, procedure=set_fees(world.procedure, []))
+        self.assertEqual(reload(free).payment_state, 'not_required')
+
+    @with_transaction()
     def test_who_records_a_payment(self):
         """R-FEE-2, R-AG-3: the desk records cash, the post office cash on
         delivery, each for the dossiers they may read"""
