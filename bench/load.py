@@ -91,6 +91,9 @@ class Result:
         self.server = []
         self.errors = Counter()
         self.elapsed = 0.0
+        # Every operation that ended, warm-up and errors included: what the
+        # server's CPU time is divided by (bench/cpu.py).
+        self.calls = 0
         self.lock = threading.Lock()
 
     def add(self, latency, queries=None, server_ms=None):
@@ -168,6 +171,8 @@ def run(name, make_client, clients, duration, warmup=0.0):
                         f'{str(exception)[:120]}')
                 continue
             measured = time.perf_counter() - t0
+            with result.lock:
+                result.calls += 1
             ok, queries, latency, server_ms = (tuple(answer)
                 + (None, None))[:4]
             if latency is None:

@@ -21,7 +21,8 @@ What happens:
    its clients (threads of this process, 127.0.0.1 only), with the raw
    limits: the empty route and the rate-limited transaction floor (same
    clients as the lookup), and the lookup's indexed query through
-   psycopg 3;
+   psycopg 3; the CPU time gunicorn's workers and PostgreSQL spent during
+   each HTTP benchmark is divided by its operations (bench/cpu.py);
 5. a table goes to stdout and everything to bench-results/*.json.
 
 No figure is ever compared with an absolute time to pass or fail: the
@@ -47,7 +48,7 @@ from urllib.parse import quote
 
 import psycopg
 
-from bench import catalogue, load, reports
+from bench import catalogue, cpu, load, reports
 from bench.load import forwarded_for
 from bench.config import DEFAULT_DATABASE, ROOT, filestore_root, write_config
 from bench.generate import (
@@ -610,8 +611,9 @@ def targets(figures):
 def table(report):
     figures = report['figures']
     head = (f"{'benchmark':<11} {'clients':>7} {'req/s':>9} {'p50 ms':>9} "
-        f"{'p95 ms':>9} {'work ms':>8} {'SQL/req':>8} {'req/s ÷ empty':>14} "
-        f"{'p50 ÷ SQL':>10} {'target':>8}")
+        f"{'p95 ms':>9} {'work ms':>8} {'CPU ms':>7} {'PG ms':>6} "
+        f"{'SQL/req':>8} {'req/s ÷ empty':>14} {'p50 ÷ SQL':>10} "
+        f"{'target':>8}")
     lines = [head, '-' * len(head)]
     for name, _, _ in BENCHMARKS:
         fig = figures.get(name)
@@ -628,6 +630,8 @@ def table(report):
             f"{num(fig.get('p50_ms'), ',.2f'):>9} "
             f"{num(fig.get('p95_ms'), ',.2f'):>9} "
             f"{num(fig.get('server_ms_p50'), ',.2f'):>8} "
+            f"{num(fig.get('worker_cpu_ms'), ',.2f'):>7} "
+            f"{num(fig.get('postgres_cpu_ms'), ',.2f'):>6} "
             f"{num(fig.get('queries_mean'), '.1f'):>8} "
             f"{num(fig.get('throughput_vs_empty'), '.3f'):>14} "
             f"{num(fig.get('p50_vs_sql'), ',.1f'):>10} {target:>8}")
@@ -776,9 +780,12 @@ def main(argv=None):
                 catalogue.warm(ctx, report['server']['workers'])
                 warmed = True
             make = factory(ctx)
+            before = cpu.sample(server.process.pid)
             result = load.run(name, make, clients, args.duration,
                 warmup=args.warmup)
             figures[name] = result.summary()
+            figures[name].update(cpu.per_operation(
+                    before, cpu.sample(server.process.pid), result.calls))
             if name == 'inbox':
                 extra['inbox'] = {'rows': make.rows.get('rows'),
                     'fields': make.fields}

@@ -5,6 +5,7 @@ R-LOOK-2, R-SUB-1, R-SUB-7).
 Rows are counted in the live server's database before and after each
 refused request: a refused form stores nothing, not even a draft."""
 import configparser
+import os
 import re
 import secrets
 import sqlite3
@@ -113,6 +114,28 @@ def test_vietnamese_file_names_download_and_tricks_removed(citizen, portal):
     assert status == 200
     assert "filename*=UTF-8''to-khai-khai-sinh.pdf" in headers[
         'Content-Disposition']
+
+
+def test_files_of_several_megabytes_come_back_whole(citizen, portal):
+    """R-SUB-4, R-SUB-7: files larger than the form parser's spooling
+    threshold (500 kB), read with the form's body at once and parsed in
+    memory, are stored and downloaded byte for byte"""
+    _, _, page = citizen.get(f'/nop-ho-so/{BIRTH}')
+    first, second = re.findall(r'name="(c\d+)"', page)[:2]
+    pdf = PDF + os.urandom(3 * 1024 * 1024)
+    png = PNG + os.urandom(1536 * 1024)
+    status, headers, _ = post_form(citizen, files={
+            first: ('to-khai.pdf', pdf), second: ('chung-sinh.png', png)})
+    assert status == 303, status
+    code = submitted_code(headers)
+    _, _, page = citizen.get(f'/ho-so/{code}')
+    links = dict((name, url) for url, name in re.findall(
+            rf'href="(/ho-so/{re.escape(code)}/tep/\d+)"[^>]*>([^<]+)<',
+            page))
+    for name, content in [('to-khai.pdf', pdf), ('chung-sinh.png', png)]:
+        status, _, downloaded = citizen.get(links[name])
+        assert status == 200
+        assert downloaded == content, name
 
 
 def admin_read(portal, code, names):

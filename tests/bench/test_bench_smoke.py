@@ -60,6 +60,9 @@ def test_bench_smoke(live_server, tmp_path):
     for name in http:
         assert figures[name]['queries_mean'] is not None, name
         assert figures[name]['server_ms_p50'] is not None, name
+        # The server's CPU per operation (bench/cpu.py).
+        assert figures[name]['worker_cpu_ms'] > 0, name
+        assert figures[name]['postgres_cpu_ms'] is not None, name
     assert figures['empty']['queries_mean'] == 0
     for name in ['transaction', 'lookup', 'catalogue', 'procedure', 'inbox',
             'submission']:
