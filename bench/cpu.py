@@ -6,8 +6,7 @@ A latency under load is mostly the queue; these say what an operation
 costs and where: in the workers' Python or in the database. On this
 shared machine they move with its load as the latencies do (two runs of
 the same code a quarter of an hour apart: 155 and 181 ms of the
-workers' CPU), so
-compare runs made one after the other."""
+workers' CPU), so compare runs made one after the other."""
 import os
 from pathlib import Path
 

@@ -391,9 +391,9 @@ def read_upload(request):
     fingerprint and the filestore want its bytes), so how the parser got
     them was pure cost. Read 64 kB at a time, the body went through
     gunicorn's buffer, copied again for each piece, and werkzeug spooled
-    each file above 500 kB to a temporary file on disk: 12–14 ms of a
-    worker's CPU for three files of 1 MB, 6 ms read at once and parsed in
-    memory. A body larger than the page's max_size is refused (413)
+    each file above 500 kB to a temporary file on disk: 14 ms of a
+    worker's CPU for three files of 1 MB, 6–7 ms read at once and parsed
+    in memory. A body larger than the page's max_size is refused (413)
     before it is read."""
     request.form_data_parser_class = UploadParser
     request.get_data(cache=True)
