@@ -75,10 +75,31 @@ postgresql_pass() {  # report name (postgresql…), then pytest paths if any
     PYTEST_ARGS+=("$@")
     # Each pass its own database; the module caches (test-*) are shared.
     run_pass "$name" \
-        DB_NAME="${pg_db}_${name//[^a-z]/}" TRYTOND_DATABASE_URI="$uri" \
+        DB_NAME="${pg_db}_${name//[^a-z0-9]/}" TRYTOND_DATABASE_URI="$uri" \
         DB_CACHE="postgresql://" GOV_TEST_BACKEND=postgresql || rc=$?
     PYTEST_ARGS=("${saved[@]}")
     return $rc
+}
+
+module_chunks() {
+    # The modules' tests in chunks of about 100 kB of test code, the largest
+    # module first: a lane that finishes its first pass takes the next
+    # chunk, and the last chunks are small enough not to keep it waiting.
+    local dir size chunk='' chunk_size=0
+    for dir in addons/*/tests; do
+        size=$(find "$dir" -maxdepth 1 \( -name '*.py' -o -name '*.rst' \) \
+            -exec cat {} + | wc -c)
+        echo "$size $dir"
+    done | sort -rn | {
+        while read -r size dir; do
+            chunk="$chunk ${dir%/tests}"; chunk_size=$((chunk_size + size))
+            if [ "$chunk_size" -ge 100000 ]; then
+                echo "${chunk# }"; chunk=''; chunk_size=0
+            fi
+        done
+        [ -n "$chunk" ] && echo "${chunk# }"
+        true
+    }
 }
 
 case $which in
@@ -89,31 +110,53 @@ case $which in
     all)
         # Two lanes, one per core: the SQLite pass in one, the system tests
         # on PostgreSQL (tests/: live server, browser, stack) in the other;
-        # the modules' tests on PostgreSQL go to the lane that is free
-        # first (an atomic mkdir claims them). The second lane's output
-        # follows the first's. Given test paths, the PostgreSQL pass runs
-        # them in the second lane.
+        # then the modules' tests on PostgreSQL, in chunks (module_chunks)
+        # that each lane takes when it is free (an atomic mkdir claims a
+        # chunk), so that neither lane waits long for the other. The second
+        # lane's output follows the first's. Given test paths, the
+        # PostgreSQL pass runs them in the second lane.
         pg_up; pg_cleanup; trap pg_cleanup EXIT
         log=var/test/postgresql.log
-        claim=var/test/claim-modules
-        rmdir "$claim" 2>/dev/null || true
-        modules_if_free() {
-            if [ ${#PYTEST_ARGS[@]} -eq 0 ] && mkdir "$claim" 2>/dev/null; then
-                postgresql_pass postgresql-modules addons
+        claims=var/test/claims
+        rm -rf "$claims"; mkdir -p "$claims"
+        chunks=()
+        if [ ${#PYTEST_ARGS[@]} -eq 0 ]; then
+            mapfile -t chunks < <(module_chunks)
+            if [ ${#chunks[@]} -eq 0 ]; then
+                echo "no module tests found under addons/*/tests" >&2
+                exit 1
             fi
+        fi
+        free_chunks() {  # the chunks no lane took yet, one after the other
+            local i rc=0
+            for i in "${!chunks[@]}"; do
+                mkdir "$claims/$i" 2>/dev/null || continue
+                # shellcheck disable=SC2086  # a chunk is a list of paths
+                postgresql_pass "postgresql-modules-$((i + 1))" ${chunks[$i]} \
+                    || rc=1
+            done
+            return $rc
         }
         if [ ${#PYTEST_ARGS[@]} -eq 0 ]; then
             { rc=0; postgresql_pass postgresql tests || rc=1
-              modules_if_free || rc=1; exit $rc; } > "$log" 2>&1 &
+              free_chunks || rc=1; exit $rc; } > "$log" 2>&1 &
         else
             postgresql_pass postgresql > "$log" 2>&1 &
         fi
         pg=$!
         sqlite_pass || failed=1
-        modules_if_free || failed=1
+        free_chunks || failed=1
         wait $pg || failed=1
-        rmdir "$claim" 2>/dev/null || true
+        rm -rf "$claims"
         cat "$log"
+        # Every chunk ran, whichever lane took it (a chunk left out would
+        # otherwise pass unnoticed).
+        for i in "${!chunks[@]}"; do
+            if [ ! -s "var/test/junit-postgresql-modules-$((i + 1)).xml.counts" ]; then
+                echo "postgresql-modules-$((i + 1)) (${chunks[$i]}): did not run" >&2
+                failed=1
+            fi
+        done
         ;;
     *) echo "usage: scripts/test.sh [sqlite|postgresql|all] [pytest arguments…]" >&2; exit 2 ;;
 esac
